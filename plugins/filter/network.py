@@ -1,0 +1,66 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters over plugins/module_utils/network.py, so the roles validate input before any AWS call."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: network_layout_errors
+short_description: Problems with a VPC layout
+description:
+  - Returns a list of messages, empty when the VPC CIDR, zones and subnet CIDRs fit together.
+  - The same file provides C(missing_tags) (required tags that are absent), C(subnet_plan)
+    (one entry per subnet with C(tier), C(cidr), C(az) and C(index)) and C(tag_filters) (EC2 describe filters
+    on the C(Project), C(Environment) and C(ManagedBy) tags).
+positional: azs, public, private
+options:
+  _input:
+    description: The VPC CIDR.
+    type: str
+    required: true
+  azs:
+    description: Availability zones.
+    type: list
+    elements: str
+    required: true
+  public:
+    description: Public subnet CIDRs, one per zone.
+    type: list
+    elements: str
+    required: true
+  private:
+    description: Private subnet CIDRs, one per zone.
+    type: list
+    elements: str
+    required: true
+"""
+
+EXAMPLES = r"""
+- name: Check the layout
+  ansible.builtin.assert:
+    that: (vpc_cidr | hasura_blog.aws.network_layout_errors(vpc_azs, public, private)) == []
+"""
+
+RETURN = r"""
+_value:
+  description: Messages, one per problem.
+  type: list
+  elements: str
+"""
+
+from ansible_collections.hasura_blog.aws.plugins.module_utils.network import (
+    layout_errors,
+    missing_tags,
+    subnet_plan,
+    tag_filters,
+)
+
+
+class FilterModule:
+    def filters(self):
+        return {
+            "network_layout_errors": layout_errors,
+            "missing_tags": missing_tags,
+            "subnet_plan": subnet_plan,
+            "tag_filters": tag_filters,
+        }

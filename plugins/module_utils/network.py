@@ -1,0 +1,72 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure logic for the network layout: validation and the subnet plan. No AWS calls."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+REQUIRED_TAGS = ("Project", "Environment", "ManagedBy")
+TIERS = ("public", "private")
+
+
+def _network(value: Any, what: str, errors: list[str]) -> ipaddress.IPv4Network | None:
+    try:
+        network = ipaddress.ip_network(str(value), strict=True)
+    except ValueError as exc:
+        errors.append(f"{what} {value!r} is not a valid CIDR block ({exc})")
+        return None
+    if network.version != 4:
+        errors.append(f"{what} {value!r} is not an IPv4 CIDR block")
+        return None
+    return network
+
+
+def layout_errors(vpc_cidr: str, azs: list[str], public: list[str], private: list[str]) -> list[str]:
+    """Return every problem with a VPC layout, or an empty list when it is valid."""
+    errors: list[str] = []
+    vpc = _network(vpc_cidr, "VPC CIDR", errors)
+    if vpc is not None and not 16 <= vpc.prefixlen <= 28:
+        errors.append(f"VPC CIDR {vpc_cidr} must have a prefix between /16 and /28 (AWS limit)")
+    if not azs:
+        errors.append("at least one availability zone is required")
+    if len(set(azs)) != len(azs):
+        errors.append(f"availability zones repeat: {azs}")
+    subnets: list[tuple[str, ipaddress.IPv4Network]] = []
+    for tier, cidrs in zip(TIERS, (public, private)):
+        if len(cidrs) != len(azs):
+            errors.append(f"{len(cidrs)} {tier} subnet CIDRs for {len(azs)} availability zones; give one per zone")
+        for cidr in cidrs:
+            network = _network(cidr, f"{tier} subnet", errors)
+            if network is None:
+                continue
+            if vpc is not None and not network.subnet_of(vpc):
+                errors.append(f"{tier} subnet {cidr} is not inside the VPC CIDR {vpc_cidr}")
+            subnets.append((cidr, network))
+    for i, (cidr_a, net_a) in enumerate(subnets):
+        for cidr_b, net_b in subnets[i + 1:]:
+            if net_a.overlaps(net_b):
+                errors.append(f"subnets {cidr_a} and {cidr_b} overlap")
+    return errors
+
+
+def missing_tags(tags: dict[str, Any]) -> list[str]:
+    """Errors for required tags that are missing or empty."""
+    return [f"tag {key} is required on every resource" for key in REQUIRED_TAGS if not str((tags or {}).get(key) or "")]
+
+
+def subnet_plan(azs: list[str], public: list[str], private: list[str]) -> list[dict[str, Any]]:
+    """One entry per subnet: tier, CIDR, zone and the zone's index, public subnets first."""
+    return [
+        {"tier": tier, "cidr": cidr, "az": az, "index": index}
+        for tier, cidrs in zip(TIERS, (public, private))
+        for index, (az, cidr) in enumerate(zip(azs, cidrs))
+    ]
+
+
+def tag_filters(tags: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """EC2 describe filters that match only resources carrying this project's required tags."""
+    filters = {f"tag:{key}": tags[key] for key in REQUIRED_TAGS if key in (tags or {})}
+    filters.update(extra)
+    return filters

@@ -1,0 +1,143 @@
+"""The local AWS emulator: a moto server with the fidelity patches of ``patches.py``.
+
+    python -m tests.emulator start  [--port N]   start in the background, wait until it answers (no-op if running)
+    python -m tests.emulator stop   [--port N]   stop it (no-op if not running)
+    python -m tests.emulator status [--port N]   exit 0 if it answers
+    python -m tests.emulator serve  [--port N]   run in the foreground (what ``start`` runs)
+    python -m tests.emulator free-port           print a free TCP port on 127.0.0.1
+
+The port defaults to $AWS_EMULATOR_PORT, else 4566. State lives in .run/emulator-<port>.{pid,log}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+HOST = "127.0.0.1"
+ROOT = Path(__file__).resolve().parents[2]
+RUN_DIR = Path(os.environ.get("EMULATOR_RUN_DIR", ROOT / ".run"))
+START_TIMEOUT_S = 60
+
+
+def default_port() -> int:
+    return int(os.environ.get("AWS_EMULATOR_PORT") or 4566)
+
+
+def pid_file(port: int) -> Path:
+    return RUN_DIR / f"emulator-{port}.pid"
+
+
+def log_file(port: int) -> Path:
+    return RUN_DIR / f"emulator-{port}.log"
+
+
+def answers(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://{HOST}:{port}/moto-api/data.json", timeout=2) as reply:
+            return reply.status == 200
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def running_pid(port: int) -> int | None:
+    try:
+        pid = int(pid_file(port).read_text().strip())
+        os.kill(pid, 0)
+        return pid
+    except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+        return None
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def start(port: int) -> int:
+    if running_pid(port) and answers(port):
+        print(f"emulator already running on http://{HOST}:{port} (pid {running_pid(port)})")
+        return 0
+    if answers(port):
+        print(f"port {port} already answers, but not as this project's emulator; set AWS_EMULATOR_PORT", file=sys.stderr)
+        return 1
+    RUN_DIR.mkdir(parents=True, exist_ok=True)
+    with open(log_file(port), "ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.emulator", "serve", "--port", str(port)],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+    pid_file(port).write_text(f"{process.pid}\n")
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pid_file(port).unlink(missing_ok=True)
+            print(f"emulator exited with {process.returncode}; see {log_file(port)}", file=sys.stderr)
+            return 1
+        if answers(port):
+            print(f"emulator running on http://{HOST}:{port} (pid {process.pid}, log {log_file(port)})")
+            return 0
+        time.sleep(0.2)
+    stop(port)
+    print(f"emulator did not answer within {START_TIMEOUT_S}s; see {log_file(port)}", file=sys.stderr)
+    return 1
+
+
+def stop(port: int) -> int:
+    pid = running_pid(port)
+    if pid:
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(50):
+            if running_pid(port) is None:
+                break
+            time.sleep(0.1)
+        else:
+            os.kill(pid, signal.SIGKILL)
+        print(f"emulator on port {port} stopped (pid {pid})")
+    else:
+        print(f"no emulator running on port {port}")
+    pid_file(port).unlink(missing_ok=True)
+    return 0
+
+
+def serve(port: int, skip: tuple[str, ...]) -> int:
+    from tests.emulator import patches
+
+    patches.apply(skip)
+    from moto.server import main as moto_main
+
+    moto_main(["-H", HOST, "-p", str(port)])
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.emulator", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["start", "stop", "status", "serve", "free-port"])
+    parser.add_argument("--port", type=int, default=None)
+    parser.add_argument("--skip-patch", action="append", default=[], help="serve without this patch (tests only)")
+    args = parser.parse_args(argv)
+    port = args.port or default_port()
+    if args.command == "start":
+        return start(port)
+    if args.command == "stop":
+        return stop(port)
+    if args.command == "status":
+        return 0 if answers(port) else 1
+    if args.command == "serve":
+        return serve(port, tuple(args.skip_patch))
+    print(free_port())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

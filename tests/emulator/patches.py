@@ -1,0 +1,161 @@
+"""Fidelity patches: where moto answers differently from AWS, restore what AWS does.
+
+Each patch names the AWS behaviour it restores. The roles are written for AWS; these patches make the
+emulator answer the way AWS would, so that the same roles work unchanged on both. Every patch has a test
+in ``tests/unit/emulator/`` that fails without it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from unittest import mock
+
+MINUTES_PER_DAY = 24 * 60
+MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HHMM = re.compile(r"^([0-9]{2}):([0-9]{2})$")
+
+
+@dataclass(frozen=True)
+class Patch:
+    name: str
+    restores: str
+    apply: Callable[[], list]
+
+
+def _minutes(hhmm: str) -> int:
+    match = _HHMM.match(hhmm)
+    if not match:
+        raise ValueError(f"not HH:MM: {hhmm!r}")
+    return int(match.group(1)) * 60 + int(match.group(2))
+
+
+def _week_minutes(day_hhmm: str) -> int:
+    day, hhmm = day_hhmm[:3].lower(), day_hhmm[4:]
+    return DAYS.index(day) * MINUTES_PER_DAY + _minutes(hhmm)
+
+
+def _intervals(start: int, end: int, period: int) -> list[tuple[int, int]]:
+    """Split a window that may wrap around the end of its period into plain intervals."""
+    if end > start:
+        return [(start, end)]
+    return [(start, period), (0, end)]
+
+
+def windows_overlap(backup_window: str, maintenance_window: str) -> bool:
+    """True when a daily backup window shares time with a weekly maintenance window.
+
+    Windows that only touch (03:00-04:00 and mon:04:00-mon:05:00) do not overlap, as in AWS.
+    """
+    b_start, b_end = (_minutes(p) for p in backup_window.split("-"))
+    b_length = (b_end - b_start) % MINUTES_PER_DAY
+    m_start, m_end = (_week_minutes(p) for p in (maintenance_window[:9], maintenance_window[10:]))
+    maintenance = _intervals(m_start, m_end, MINUTES_PER_WEEK)
+    for day in range(7):
+        start = (day * MINUTES_PER_DAY + b_start) % MINUTES_PER_WEEK
+        for bs, be in _intervals(start, (start + b_length) % MINUTES_PER_WEEK, MINUTES_PER_WEEK):
+            if any(max(bs, ms) < min(be, me) for ms, me in maintenance):
+                return True
+    return False
+
+
+def _load_iam_managed_policies() -> list:
+    """AWS: every account sees the AWS managed policies (AmazonECSTaskExecutionRolePolicy, ...).
+
+    moto leaves them out unless MOTO_IAM_LOAD_MANAGED_POLICIES is true.
+    """
+    patcher = mock.patch.dict(os.environ, {"MOTO_IAM_LOAD_MANAGED_POLICIES": "true"})
+    patcher.start()
+    return [patcher]
+
+
+def _adjacent_rds_windows() -> list:
+    """AWS: a backup window may end exactly when the maintenance window starts (03:00-04:00 next to
+    mon:04:00-mon:05:00). moto counts touching windows as overlapping and rejects them.
+
+    The format and length checks stay moto's; only the overlap test is replaced by a strict one.
+    """
+    from moto.rds import models, utils
+
+    original = utils.valid_preferred_maintenance_window
+
+    def validate(maintenance_window, backup_window):
+        message = original(maintenance_window, None)
+        if message or not (maintenance_window and backup_window):
+            return message
+        if windows_overlap(backup_window, maintenance_window):
+            return "The backup window and maintenance window must not overlap."
+        return None
+
+    patchers = [mock.patch.object(models, "valid_preferred_maintenance_window", validate)]
+    for patcher in patchers:
+        patcher.start()
+    return patchers
+
+
+GP3_BASELINE_LIMIT_GB = 400
+GP3_BASELINE_IOPS = 3000
+GP3_BASELINE_THROUGHPUT = 125
+
+
+def _gp3_baseline() -> list:
+    """AWS: a gp3 volume under 400 GB reports its baseline, Iops 3000 and StorageThroughput 125.
+
+    moto reports neither, and amazon.aws.rds_instance then fails on its second run (amazon.aws#2670).
+    """
+    from moto.rds.models import DBInstance
+
+    def under_baseline_limit(instance) -> bool:
+        return getattr(instance, "storage_type", None) == "gp3" and int(instance.allocated_storage or 0) < GP3_BASELINE_LIMIT_GB
+
+    original_throughput = DBInstance.storage_throughput
+
+    def get_iops(self):
+        value = self.__dict__.get("_patched_iops")
+        if value is None and under_baseline_limit(self):
+            return GP3_BASELINE_IOPS
+        return value
+
+    def set_iops(self, value):
+        self.__dict__["_patched_iops"] = value
+
+    def get_throughput(self):
+        value = original_throughput.fget(self)
+        if value is None and under_baseline_limit(self):
+            return GP3_BASELINE_THROUGHPUT
+        return value
+
+    patchers = [
+        mock.patch.object(DBInstance, "iops", property(get_iops, set_iops), create=True),
+        mock.patch.object(DBInstance, "storage_throughput", property(get_throughput, original_throughput.fset)),
+    ]
+    for patcher in patchers:
+        patcher.start()
+    return patchers
+
+
+PATCHES: tuple[Patch, ...] = (
+    Patch("iam_managed_policies", "AWS managed IAM policies exist in every account", _load_iam_managed_policies),
+    Patch("rds_adjacent_windows", "adjacent RDS backup and maintenance windows are accepted", _adjacent_rds_windows),
+    Patch("rds_gp3_baseline", "gp3 RDS volumes under 400 GB report baseline Iops and StorageThroughput", _gp3_baseline),
+)
+
+
+def apply(skip: tuple[str, ...] = ()) -> list:
+    """Apply every patch not named in ``skip``; return the patchers so a caller can stop them."""
+    unknown = set(skip) - {p.name for p in PATCHES}
+    if unknown:
+        raise ValueError(f"unknown patches: {sorted(unknown)}")
+    started: list = []
+    for patch in PATCHES:
+        if patch.name not in skip:
+            started.extend(patch.apply())
+    return started
+
+
+def revert(patchers: list) -> None:
+    for patcher in reversed(patchers):
+        patcher.stop()
