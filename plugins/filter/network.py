@@ -11,7 +11,8 @@ description:
   - Returns a list of messages, empty when the VPC CIDR, zones and subnet CIDRs fit together.
   - The same file provides C(missing_tags) (required tags that are absent), C(subnet_plan)
     (one entry per subnet with C(tier), C(cidr), C(az) and C(index)) and C(tag_filters) (EC2 describe filters
-    on the C(Project), C(Environment) and C(ManagedBy) tags).
+    on the C(Project), C(Environment) and C(ManagedBy) tags) C(without_tags) (the resources that lack one of
+    those tags) and C(reusable_eips) (unassociated Elastic IPs to reuse, by subnet).
 positional: azs, public, private
 options:
   _input:
@@ -50,9 +51,11 @@ _value:
 
 from ansible_collections.hasura_blog.aws.plugins.module_utils.network import (
     layout_errors,
+    reusable_eips,
     missing_tags,
     subnet_plan,
     tag_filters,
+    without_tags,
 )
 
 
@@ -60,7 +63,9 @@ class FilterModule:
     def filters(self):
         return {
             "network_layout_errors": layout_errors,
+            "reusable_eips": reusable_eips,
             "missing_tags": missing_tags,
             "subnet_plan": subnet_plan,
             "tag_filters": tag_filters,
+            "without_tags": without_tags,
         }

@@ -70,3 +70,19 @@ def tag_filters(tags: dict[str, Any], **extra: Any) -> dict[str, Any]:
     filters = {f"tag:{key}": tags[key] for key in REQUIRED_TAGS if key in (tags or {})}
     filters.update(extra)
     return filters
+
+
+def without_tags(resources: list[dict[str, Any]], tags: dict[str, Any]) -> list[dict[str, Any]]:
+    """The resources (as returned by the *_info modules, with a ``tags`` dict) that lack one of the required tags."""
+    wanted = {key: tags[key] for key in REQUIRED_TAGS if key in (tags or {})}
+    return [r for r in resources if any((r.get("tags") or {}).get(k) != v for k, v in wanted.items())]
+
+
+def reusable_eips(subnets: list[str], eip_names: dict[str, str], addresses: list[dict[str, Any]]) -> dict[str, str]:
+    """Map each subnet to the allocation id of an unassociated Elastic IP named for it, where one exists.
+
+    ``eip_names`` maps subnet ids to the Name tag their NAT gateway's Elastic IP carries; ``addresses`` are
+    ec2_eip_info results, already filtered to this environment's tags.
+    """
+    unused = {(a.get("tags") or {}).get("Name"): a["allocation_id"] for a in addresses if not a.get("association_id")}
+    return {subnet: unused[eip_names[subnet]] for subnet in subnets if eip_names.get(subnet) in unused}

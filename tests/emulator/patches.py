@@ -137,10 +137,34 @@ def _gp3_baseline() -> list:
     return patchers
 
 
+def _nat_gateway_deletion_frees_eip() -> list:
+    """AWS: deleting a NAT gateway disassociates its Elastic IP, which can then be reused or released.
+
+    moto marks the gateway deleted but leaves the Elastic IP associated with it.
+    """
+    from moto.ec2.models.nat_gateways import NatGatewayBackend
+
+    original = NatGatewayBackend.delete_nat_gateway
+
+    def delete_nat_gateway(self, nat_gateway_id: str):
+        gateway = original(self, nat_gateway_id)
+        for address in gateway.address_set:
+            for eip in self.address_by_allocation([address["allocationId"]]) if address.get("allocationId") else []:
+                if eip.eni is gateway._eni:
+                    self.disassociate_address(association_id=eip.association_id)
+        return gateway
+
+    patchers = [mock.patch.object(NatGatewayBackend, "delete_nat_gateway", delete_nat_gateway)]
+    for patcher in patchers:
+        patcher.start()
+    return patchers
+
+
 PATCHES: tuple[Patch, ...] = (
     Patch("iam_managed_policies", "AWS managed IAM policies exist in every account", _load_iam_managed_policies),
     Patch("rds_adjacent_windows", "adjacent RDS backup and maintenance windows are accepted", _adjacent_rds_windows),
     Patch("rds_gp3_baseline", "gp3 RDS volumes under 400 GB report baseline Iops and StorageThroughput", _gp3_baseline),
+    Patch("nat_gateway_frees_eip", "a deleted NAT gateway leaves its Elastic IP unassociated", _nat_gateway_deletion_frees_eip),
 )
 
 

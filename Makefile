@@ -1,0 +1,84 @@
+# Hasura Blog on AWS. `make help` lists the targets.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+ENV ?= local
+AWS_EMULATOR_PORT ?= 4566
+export AWS_EMULATOR_PORT
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/collections
+export ANSIBLE_FORCE_COLOR ?= false
+
+# Only the local inventory talks to the emulator. For it, AWS_ENDPOINT_URL follows AWS_EMULATOR_PORT unless
+# it is set explicitly; dev and prod never get an endpoint from here.
+ifeq ($(ENV),local)
+AWS_ENDPOINT_URL ?= http://127.0.0.1:$(AWS_EMULATOR_PORT)
+export AWS_ENDPOINT_URL
+endif
+
+PLAYBOOK := $(VENV)/bin/ansible-playbook
+EMULATOR := $(VENV)/bin/python -m tests.emulator
+STAMP := $(VENV)/.installed
+
+.PHONY: help setup emulator emulator-stop demo deploy plan destroy test lint unit molecule clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
+
+setup: $(STAMP) ## Create .venv with the exact pins of requirements.txt
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+emulator: setup ## Start the local AWS emulator on 127.0.0.1:$AWS_EMULATOR_PORT (no-op if running)
+	@$(EMULATOR) start --port $(AWS_EMULATOR_PORT)
+
+emulator-stop: setup ## Stop the local AWS emulator
+	@$(EMULATOR) stop --port $(AWS_EMULATOR_PORT)
+
+# The local inventory needs the emulator; any other inventory deploys to the AWS account of your credentials.
+ifeq ($(ENV),local)
+TARGET_READY := emulator
+else
+TARGET_READY := setup
+endif
+
+demo: ## From a fresh clone: set up, start the emulator, deploy to it, print what exists
+	@$(MAKE) --no-print-directory deploy ENV=local
+	@echo
+	@echo "The emulator keeps running on $(AWS_ENDPOINT_URL). Look around with boto3 or the AWS CLI:"
+	@echo "  AWS_ACCESS_KEY_ID=emulator AWS_SECRET_ACCESS_KEY=emulator AWS_DEFAULT_REGION=us-east-1 \\"
+	@echo "    aws --endpoint-url $(AWS_ENDPOINT_URL) ec2 describe-vpcs"
+	@echo "  $(VENV)/bin/python -c \"import boto3; print(boto3.client('ec2', endpoint_url='$(AWS_ENDPOINT_URL)', region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='x').describe_vpcs()['Vpcs'])\""
+	@echo "Tear down with 'make destroy', stop the emulator with 'make emulator-stop'."
+
+deploy: $(TARGET_READY) ## Deploy site.yml to inventories/$(ENV)
+	$(PLAYBOOK) site.yml -i inventories/$(ENV) $(ARGS)
+
+plan: $(TARGET_READY) ## Show what deploy would change (check mode, diff), writing nothing
+	$(PLAYBOOK) site.yml -i inventories/$(ENV) --check --diff $(ARGS)
+
+destroy: $(TARGET_READY) ## Remove what site.yml created in inventories/$(ENV)
+	$(PLAYBOOK) playbooks/teardown.yml -i inventories/$(ENV) $(ARGS)
+
+test: lint unit molecule ## Everything CI runs: lint, unit tests, molecule against its own emulator
+
+lint: setup ## ansible-lint (production profile)
+	ansible-lint
+
+unit: setup ## pytest: emulator patches, module_utils, launcher and teardown against the emulator
+	$(VENV)/bin/python -m pytest -q tests/unit tests/integration
+
+# molecule starts and stops its own emulator, on a free port so that it never meets `make emulator`'s.
+molecule: setup ## The molecule scenario, on its own emulator on a free port
+	port=$$($(EMULATOR) free-port); \
+	cd tests && AWS_EMULATOR_PORT=$$port AWS_ENDPOINT_URL=http://127.0.0.1:$$port molecule test
+
+clean: emulator-stop ## Stop the emulator and remove .venv and .run
+	rm -rf $(VENV) .run

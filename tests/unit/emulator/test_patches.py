@@ -1,0 +1,119 @@
+"""Each fidelity patch restores an AWS behaviour. Every test runs twice: with the patch the emulator behaves
+like AWS; without it, like unpatched moto. The second half proves the first would fail without the patch, and
+fails itself once moto fixes the behaviour, so that the patch can be removed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from tests.emulator import patches
+
+REGION = "us-east-1"
+EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+
+
+@pytest.fixture(params=[True, False], ids=["patched", "moto"])
+def patched(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[bool]:
+    monkeypatch.delenv("MOTO_IAM_LOAD_MANAGED_POLICIES", raising=False)
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    started = patches.apply() if request.param else []
+    try:
+        with mock_aws():
+            yield request.param
+    finally:
+        patches.revert(started)
+
+
+def create_postgres(rds, **overrides) -> dict:
+    params = dict(
+        DBInstanceIdentifier="db",
+        Engine="postgres",
+        EngineVersion="15.10",
+        DBInstanceClass="db.t3.micro",
+        AllocatedStorage=20,
+        StorageType="gp3",
+        MasterUsername="hasura",
+        MasterUserPassword="not-a-real-password",
+    )
+    params.update(overrides)
+    return rds.create_db_instance(**params)["DBInstance"]
+
+
+def test_iam_managed_policies_exist(patched: bool) -> None:
+    iam = boto3.client("iam", region_name=REGION)
+    if patched:
+        assert iam.get_policy(PolicyArn=EXECUTION_POLICY)["Policy"]["PolicyName"] == "AmazonECSTaskExecutionRolePolicy"
+    else:
+        with pytest.raises(ClientError, match="NoSuchEntity"):
+            iam.get_policy(PolicyArn=EXECUTION_POLICY)
+
+
+def test_adjacent_backup_and_maintenance_windows(patched: bool) -> None:
+    rds = boto3.client("rds", region_name=REGION)
+    windows = dict(PreferredBackupWindow="03:00-04:00", PreferredMaintenanceWindow="mon:04:00-mon:05:00")
+    if patched:
+        instance = create_postgres(rds, **windows)
+        assert instance["PreferredBackupWindow"] == "03:00-04:00"
+        assert instance["PreferredMaintenanceWindow"] == "mon:04:00-mon:05:00"
+        modified = rds.modify_db_instance(DBInstanceIdentifier="db", ApplyImmediately=True, **windows)["DBInstance"]
+        assert modified["PreferredMaintenanceWindow"] == "mon:04:00-mon:05:00"
+    else:
+        with pytest.raises(ClientError, match="must not overlap"):
+            create_postgres(rds, **windows)
+
+
+def test_overlapping_windows_still_rejected(patched: bool) -> None:
+    rds = boto3.client("rds", region_name=REGION)
+    with pytest.raises(ClientError, match="must not overlap"):
+        create_postgres(rds, PreferredBackupWindow="03:30-04:30", PreferredMaintenanceWindow="mon:04:00-mon:05:00")
+
+
+def test_gp3_reports_baseline_iops_and_throughput(patched: bool) -> None:
+    rds = boto3.client("rds", region_name=REGION)
+    create_postgres(rds)
+    described = rds.describe_db_instances(DBInstanceIdentifier="db")["DBInstances"][0]
+    if patched:
+        assert (described["Iops"], described["StorageThroughput"]) == (3000, 125)
+    else:
+        assert "Iops" not in described
+        assert "StorageThroughput" not in described
+
+
+def test_baseline_only_for_gp3_under_400_gb(patched: bool) -> None:
+    rds = boto3.client("rds", region_name=REGION)
+    create_postgres(rds, DBInstanceIdentifier="gp2", StorageType="gp2")
+    create_postgres(rds, DBInstanceIdentifier="big", AllocatedStorage=500, Iops=12000, StorageThroughput=500)
+    gp2 = rds.describe_db_instances(DBInstanceIdentifier="gp2")["DBInstances"][0]
+    big = rds.describe_db_instances(DBInstanceIdentifier="big")["DBInstances"][0]
+    assert "Iops" not in gp2
+    assert (big["Iops"], big["StorageThroughput"]) == (12000, 500)
+
+
+def test_deleted_nat_gateway_frees_its_eip(patched: bool) -> None:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/24")["Subnet"]["SubnetId"]
+    allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    gateway = ec2.create_nat_gateway(SubnetId=subnet, AllocationId=allocation)["NatGateway"]["NatGatewayId"]
+    assert ec2.describe_addresses(AllocationIds=[allocation])["Addresses"][0].get("AssociationId")
+    ec2.delete_nat_gateway(NatGatewayId=gateway)
+    association = ec2.describe_addresses(AllocationIds=[allocation])["Addresses"][0].get("AssociationId")
+    if patched:
+        assert association is None
+        ec2.release_address(AllocationId=allocation)
+        assert ec2.describe_addresses()["Addresses"] == []
+    else:
+        assert association is not None
+
+
+def test_unknown_patch_names_are_refused() -> None:
+    with pytest.raises(ValueError, match="unknown patches"):
+        patches.apply(skip=("no_such_patch",))

@@ -1,0 +1,85 @@
+import pytest
+
+from ansible_collections.hasura_blog.aws.plugins.module_utils.network import (
+    layout_errors,
+    missing_tags,
+    reusable_eips,
+    subnet_plan,
+    tag_filters,
+    without_tags,
+)
+
+AZS = ["us-east-1a", "us-east-1b"]
+PUBLIC = ["10.0.0.0/24", "10.0.1.0/24"]
+PRIVATE = ["10.0.10.0/24", "10.0.11.0/24"]
+
+
+def test_reference_layout_is_valid() -> None:
+    assert layout_errors("10.0.0.0/16", AZS, PUBLIC, PRIVATE) == []
+
+
+@pytest.mark.parametrize(
+    ("vpc", "azs", "public", "private", "message"),
+    [
+        ("10.0.0.0/33", AZS, PUBLIC, PRIVATE, "VPC CIDR '10.0.0.0/33' is not a valid CIDR block"),
+        ("10.0.0.1/16", AZS, PUBLIC, PRIVATE, "has host bits set"),
+        ("10.0.0.0/8", AZS, PUBLIC, PRIVATE, "between /16 and /28"),
+        ("10.0.0.0/16", AZS, ["10.0.0.0/24"], PRIVATE, "1 public subnet CIDRs for 2 availability zones"),
+        ("10.0.0.0/16", AZS, PUBLIC, ["10.0.10.0/24", "10.1.0.0/24"], "10.1.0.0/24 is not inside the VPC CIDR"),
+        ("10.0.0.0/16", AZS, PUBLIC, ["10.0.0.0/25", "10.0.11.0/24"], "10.0.0.0/24 and 10.0.0.0/25 overlap"),
+        ("10.0.0.0/16", ["us-east-1a", "us-east-1a"], PUBLIC, PRIVATE, "availability zones repeat"),
+        ("10.0.0.0/16", [], [], [], "at least one availability zone"),
+        ("fd00::/56", AZS, PUBLIC, PRIVATE, "not an IPv4 CIDR block"),
+    ],
+)
+def test_layout_errors(vpc: str, azs: list, public: list, private: list, message: str) -> None:
+    errors = layout_errors(vpc, azs, public, private)
+    assert any(message in error for error in errors), errors
+
+
+def test_missing_tags() -> None:
+    assert missing_tags({"Project": "p", "Environment": "e", "ManagedBy": "ansible", "Extra": "x"}) == []
+    assert missing_tags({"Project": "p", "Environment": ""}) == [
+        "tag Environment is required on every resource",
+        "tag ManagedBy is required on every resource",
+    ]
+
+
+def test_subnet_plan_pairs_zones_and_cidrs_in_order() -> None:
+    assert subnet_plan(AZS, PUBLIC, PRIVATE) == [
+        {"tier": "public", "cidr": "10.0.0.0/24", "az": "us-east-1a", "index": 0},
+        {"tier": "public", "cidr": "10.0.1.0/24", "az": "us-east-1b", "index": 1},
+        {"tier": "private", "cidr": "10.0.10.0/24", "az": "us-east-1a", "index": 0},
+        {"tier": "private", "cidr": "10.0.11.0/24", "az": "us-east-1b", "index": 1},
+    ]
+
+
+def test_tag_filters_use_only_the_identifying_tags() -> None:
+    tags = {"Project": "hasura-blog", "Environment": "dev", "ManagedBy": "ansible", "Name": "x", "Owner": "me"}
+    assert tag_filters(tags, **{"vpc-id": "vpc-1"}) == {
+        "tag:Project": "hasura-blog",
+        "tag:Environment": "dev",
+        "tag:ManagedBy": "ansible",
+        "vpc-id": "vpc-1",
+    }
+
+
+def test_without_tags_finds_resources_of_others() -> None:
+    tags = {"Project": "hasura-blog", "Environment": "dev", "ManagedBy": "ansible", "Name": "ignored"}
+    ours = {"id": "a", "tags": {"Project": "hasura-blog", "Environment": "dev", "ManagedBy": "ansible", "Name": "n"}}
+    other_env = {"id": "b", "tags": {"Project": "hasura-blog", "Environment": "prod", "ManagedBy": "ansible"}}
+    untagged = {"id": "c", "tags": {}}
+    no_tags_key = {"id": "d"}
+    assert without_tags([ours, other_env, untagged, no_tags_key], tags) == [other_env, untagged, no_tags_key]
+
+
+def test_reusable_eips_only_unassociated_and_named_for_the_subnet() -> None:
+    names = {"subnet-a": "p-nat-eip-us-east-1a", "subnet-b": "p-nat-eip-us-east-1b"}
+    addresses = [
+        {"allocation_id": "eipalloc-1", "tags": {"Name": "p-nat-eip-us-east-1a"}},
+        {"allocation_id": "eipalloc-2", "tags": {"Name": "p-nat-eip-us-east-1b"}, "association_id": "eipassoc-2"},
+        {"allocation_id": "eipalloc-3", "tags": {"Name": "something-else"}},
+        {"allocation_id": "eipalloc-4"},
+    ]
+    assert reusable_eips(["subnet-a", "subnet-b"], names, addresses) == {"subnet-a": "eipalloc-1"}
+    assert reusable_eips([], names, addresses) == {}
