@@ -12,7 +12,7 @@ description:
   - The same file provides C(missing_tags) (required tags that are absent), C(subnet_plan)
     (one entry per subnet with C(tier), C(cidr), C(az) and C(index)) and C(tag_filters) (EC2 describe filters
     on the C(Project), C(Environment) and C(ManagedBy) tags) C(without_tags) (the resources that lack one of
-    those tags) and C(reusable_eips) (unassociated Elastic IPs to reuse, by subnet).
+    those tags) and C(reusable_eips) (unassociated Elastic IPs to reuse, by subnet), C(cidr_errors) and C(port_errors).
 positional: azs, public, private
 options:
   _input:
@@ -50,9 +50,11 @@ _value:
 """
 
 from ansible_collections.hasura_blog.aws.plugins.module_utils.network import (
+    cidr_errors,
     layout_errors,
     reusable_eips,
     missing_tags,
+    port_errors,
     subnet_plan,
     tag_filters,
     without_tags,
@@ -65,6 +67,8 @@ class FilterModule:
             "network_layout_errors": layout_errors,
             "reusable_eips": reusable_eips,
             "missing_tags": missing_tags,
+            "cidr_errors": cidr_errors,
+            "port_errors": port_errors,
             "subnet_plan": subnet_plan,
             "tag_filters": tag_filters,
             "without_tags": without_tags,

@@ -86,3 +86,17 @@ def reusable_eips(subnets: list[str], eip_names: dict[str, str], addresses: list
     """
     unused = {(a.get("tags") or {}).get("Name"): a["allocation_id"] for a in addresses if not a.get("association_id")}
     return {subnet: unused[eip_names[subnet]] for subnet in subnets if eip_names.get(subnet) in unused}
+
+
+def cidr_errors(cidrs: list[str], what: str = "CIDR") -> list[str]:
+    """Errors for entries that are not IPv4 CIDR blocks."""
+    errors: list[str] = []
+    for cidr in cidrs:
+        _network(cidr, what, errors)
+    return errors
+
+
+def port_errors(ports: list[Any], what: str = "port") -> list[str]:
+    """Errors for entries that are not TCP ports (1-65535)."""
+    return [f"{what} {port!r} is not a TCP port (1-65535)" for port in ports
+            if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535]

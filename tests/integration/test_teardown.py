@@ -46,6 +46,17 @@ def test_teardown_of_a_partial_deployment_spares_foreign_resources(aws, playbook
     rc, out = playbook("site.yml", "--tags", "vpc,nat", env_name=ENV)
     assert rc == 0 and changed(out) == 0, out
 
+    # From one NAT gateway per AZ to a single one: the other goes, with its Elastic IP, and both AZs route to it.
+    rc, out = playbook("site.yml", "--tags", "vpc,nat", "-e", "nat_gateway_count=1", env_name=ENV)
+    assert rc == 0, out
+    live = [n for n in ec2.describe_nat_gateways(Filter=ours_filter)["NatGateways"] if n["State"] == "available"]
+    assert len(live) == 1
+    assert len(ec2.describe_addresses(Filters=ours_filter)["Addresses"]) == 1
+    private = [t for t in ec2.describe_route_tables(Filters=ours_filter)["RouteTables"]
+               if "-private-rt-" in {x["Key"]: x["Value"] for x in t["Tags"]}["Name"]]
+    assert [r.get("NatGatewayId") for t in private for r in t["Routes"] if r["DestinationCidrBlock"] == "0.0.0.0/0"] \
+        == [live[0]["NatGatewayId"]] * 2
+
     rc, out = playbook("playbooks/teardown.yml", env_name=ENV)
     assert rc == 0, out
     assert changed(out) > 0
