@@ -160,11 +160,51 @@ def _nat_gateway_deletion_frees_eip() -> list:
     return patchers
 
 
+# What DescribeLoadBalancerAttributes reports for a new Application Load Balancer on AWS.
+ALB_DEFAULT_ATTRIBUTES = {
+    "access_logs.s3.enabled": "false",
+    "idle_timeout.timeout_seconds": "60",
+    "client_keep_alive.seconds": "3600",
+    "load_balancing.cross_zone.enabled": "true",
+    "routing.http2.enabled": "true",
+    "routing.http.desync_mitigation_mode": "defensive",
+    "routing.http.drop_invalid_header_fields.enabled": "false",
+    "routing.http.preserve_host_header.enabled": "false",
+    "routing.http.x_amzn_tls_version_and_cipher_suite.enabled": "false",
+    "routing.http.xff_client_port.enabled": "false",
+    "routing.http.xff_header_processing.mode": "append",
+    "waf.fail_open.enabled": "false",
+}
+
+
+def _alb_default_attributes() -> list:
+    """AWS: an Application Load Balancer reports all its attributes, with their defaults, from creation on.
+
+    moto reports only a few until they are set, and amazon.aws.elb_application_lb then fails with KeyError on
+    routing_http_drop_invalid_header_fields_enabled. moto also reports cross-zone load balancing off, which an ALB
+    cannot be.
+    """
+    from moto.elbv2.models import FakeLoadBalancer
+
+    original = FakeLoadBalancer.__init__
+
+    def __init__(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        if self.type == "application":
+            self.attrs.update({k: v for k, v in ALB_DEFAULT_ATTRIBUTES.items() if k not in self.attrs or k.startswith("load_balancing.")})
+
+    patchers = [mock.patch.object(FakeLoadBalancer, "__init__", __init__)]
+    for patcher in patchers:
+        patcher.start()
+    return patchers
+
+
 PATCHES: tuple[Patch, ...] = (
     Patch("iam_managed_policies", "AWS managed IAM policies exist in every account", _load_iam_managed_policies),
     Patch("rds_adjacent_windows", "adjacent RDS backup and maintenance windows are accepted", _adjacent_rds_windows),
     Patch("rds_gp3_baseline", "gp3 RDS volumes under 400 GB report baseline Iops and StorageThroughput", _gp3_baseline),
     Patch("nat_gateway_frees_eip", "a deleted NAT gateway leaves its Elastic IP unassociated", _nat_gateway_deletion_frees_eip),
+    Patch("alb_default_attributes", "a new ALB reports all its attributes with AWS's defaults", _alb_default_attributes),
 )
 
 

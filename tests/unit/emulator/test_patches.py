@@ -114,6 +114,27 @@ def test_deleted_nat_gateway_frees_its_eip(patched: bool) -> None:
         assert association is not None
 
 
+def test_alb_reports_default_attributes(patched: bool) -> None:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    elbv2 = boto3.client("elbv2", region_name=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{az}")["Subnet"]["SubnetId"]
+               for i, az in enumerate("ab")]
+    arn = elbv2.create_load_balancer(Name="alb", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    attributes = {a["Key"]: a["Value"] for a in elbv2.describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"]}
+    if patched:
+        assert attributes["routing.http.drop_invalid_header_fields.enabled"] == "false"
+        assert attributes["load_balancing.cross_zone.enabled"] == "true"
+        assert attributes["idle_timeout.timeout_seconds"] == "60"
+        elbv2.modify_load_balancer_attributes(LoadBalancerArn=arn, Attributes=[
+            {"Key": "routing.http.drop_invalid_header_fields.enabled", "Value": "true"}])
+        attributes = {a["Key"]: a["Value"] for a in elbv2.describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"]}
+        assert attributes["routing.http.drop_invalid_header_fields.enabled"] == "true"
+    else:
+        assert "routing.http.drop_invalid_header_fields.enabled" not in attributes
+        assert attributes["load_balancing.cross_zone.enabled"] == "false"
+
+
 def test_unknown_patch_names_are_refused() -> None:
     with pytest.raises(ValueError, match="unknown patches"):
         patches.apply(skip=("no_such_patch",))
