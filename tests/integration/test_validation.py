@@ -1,0 +1,25 @@
+"""Bad input: one clear error before any AWS call, and nothing created."""
+
+import json
+
+import pytest
+
+ENV = "invalid-it"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"nat_gateway_count": 3}, "nat_gateway_count is 3; it must be 1 (a single NAT gateway) or 2 (one per AZ)"),
+        ({"vpc_private_subnet_cidrs": ["10.0.10.0/24", "10.1.0.0/24"]}, "10.1.0.0/24 is not inside the VPC CIDR"),
+        ({"security_groups_alb_ports": [80, 70000]}, "port 70000 is not a TCP port"),
+        ({"rds_backup_window": "3-4"}, "rds_backup_window 3-4 is not hh24:mi-hh24:mi"),
+        ({"alb_hasura_paths": ["/a", "/b", "/c", "/d", "/e", "/f"]}, "alb_hasura_paths needs one to five path patterns"),
+    ],
+)
+def test_bad_input_fails_before_any_aws_call(aws, playbook, extra: dict, message: str) -> None:
+    rc, out = playbook("site.yml", "-e", json.dumps(extra), env_name=ENV)
+    assert rc != 0
+    assert message in out
+    assert "changed=0" in out.split("PLAY RECAP")[-1]
+    assert aws("ec2").describe_vpcs(Filters=[{"Name": "tag:Environment", "Values": [ENV]}])["Vpcs"] == []
