@@ -2,7 +2,7 @@
 
 import re
 
-ENV = "teardown-it"
+ENV = "tdown-it"
 
 
 def changed(output: str) -> int:
