@@ -24,7 +24,7 @@ PLAYBOOK := $(VENV)/bin/ansible-playbook
 EMULATOR := $(VENV)/bin/python -m tests.emulator
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup emulator emulator-stop demo deploy plan destroy test lint unit molecule clean
+.PHONY: help setup emulator emulator-stop demo deploy plan destroy secrets test lint unit molecule clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -66,6 +66,16 @@ plan: $(TARGET_READY) ## Show what deploy would change (check mode, diff), writi
 
 destroy: $(TARGET_READY) ## Remove what site.yml created in inventories/$(ENV)
 	$(PLAYBOOK) playbooks/teardown.yml -i inventories/$(ENV) $(ARGS)
+
+# A new environment's vault-encrypted secrets. It prompts for the new vault password; the local environment uses
+# its committed, demo-only password file.
+ifeq ($(ENV),local)
+SECRETS_ARGS := -e secrets_vault_password=$$(cat inventories/local/vault-password.txt)
+endif
+secrets: setup ## Generate inventories/$(ENV)/group_vars/hasura_blog/vault.yml (refuses to overwrite)
+	@if [ -e inventories/$(ENV)/group_vars/hasura_blog/vault.yml ]; then \
+	  echo "inventories/$(ENV)/group_vars/hasura_blog/vault.yml exists; rotate with ansible-vault edit" >&2; exit 1; fi
+	$(PLAYBOOK) playbooks/secrets.yml -i inventories/$(ENV) $(SECRETS_ARGS) $(ARGS)
 
 test: lint unit molecule ## Everything CI runs: lint, unit tests, molecule against its own emulator
 
