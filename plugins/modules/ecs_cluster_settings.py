@@ -62,6 +62,12 @@ tags:
   description: The cluster's tags after the change, as a dict.
   returned: always
   type: dict
+capacity_providers:
+  description: The cluster's capacity providers (read only).
+  returned: always
+  type: list
+  elements: str
+  sample: [FARGATE, FARGATE_SPOT]
 """
 
 try:
@@ -110,7 +116,7 @@ def main() -> None:
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
         module.fail_json_aws(error, msg=f"Failed to update ECS cluster {name}")
     module.exit_json(changed=changed, settings=after["settings"], tags=after["tags"],
-                     diff={"before": before, "after": after})
+                     capacity_providers=cluster.get("capacityProviders", []), diff={"before": before, "after": after})
 
 
 if __name__ == "__main__":
