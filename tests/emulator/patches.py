@@ -199,12 +199,50 @@ def _alb_default_attributes() -> list:
     return patchers
 
 
+# CreateService request fields that moto accepts but does not keep -> the Service attribute UpdateService sets.
+ECS_SERVICE_CREATE_FIELDS = {
+    "deploymentConfiguration": "deployment_configuration",
+    "healthCheckGracePeriodSeconds": "health_check_grace_period_seconds",
+    "enableExecuteCommand": "enable_execute_command",
+}
+
+
+def _ecs_create_service_keeps_settings() -> list:
+    """AWS: a service keeps what CreateService was given: deploymentConfiguration (circuit breaker, minimum
+    healthy and maximum percent), healthCheckGracePeriodSeconds and enableExecuteCommand (false when not given).
+
+    moto drops all three on create (UpdateService keeps them) and reports enableExecuteCommand as null, so
+    community.aws.ecs_service sees a difference and updates the service on every run.
+    """
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    original = EC2ContainerServiceResponse.create_service
+
+    def create_service(self):
+        result = original(self)
+        service = result.result["service"]
+        for field, attribute in ECS_SERVICE_CREATE_FIELDS.items():
+            value = self._get_param(field)
+            if value is not None:
+                setattr(service, attribute, value)
+        if getattr(service, "enable_execute_command", None) is None:
+            service.enable_execute_command = False
+        return result
+
+    patchers = [mock.patch.object(EC2ContainerServiceResponse, "create_service", create_service)]
+    for patcher in patchers:
+        patcher.start()
+    return patchers
+
+
 PATCHES: tuple[Patch, ...] = (
     Patch("iam_managed_policies", "AWS managed IAM policies exist in every account", _load_iam_managed_policies),
     Patch("rds_adjacent_windows", "adjacent RDS backup and maintenance windows are accepted", _adjacent_rds_windows),
     Patch("rds_gp3_baseline", "gp3 RDS volumes under 400 GB report baseline Iops and StorageThroughput", _gp3_baseline),
     Patch("nat_gateway_frees_eip", "a deleted NAT gateway leaves its Elastic IP unassociated", _nat_gateway_deletion_frees_eip),
     Patch("alb_default_attributes", "a new ALB reports all its attributes with AWS's defaults", _alb_default_attributes),
+    Patch("ecs_create_service_keeps_settings", "CreateService keeps the deployment configuration, grace period and ECS Exec",
+          _ecs_create_service_keeps_settings),
 )
 
 

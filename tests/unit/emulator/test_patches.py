@@ -135,6 +135,25 @@ def test_alb_reports_default_attributes(patched: bool) -> None:
         assert attributes["load_balancing.cross_zone.enabled"] == "false"
 
 
+def test_ecs_create_service_keeps_its_settings(patched: bool) -> None:
+    ecs = boto3.client("ecs", region_name=REGION)
+    ecs.create_cluster(clusterName="c")
+    ecs.register_task_definition(family="f", containerDefinitions=[{"name": "x", "image": "nginx:1.27", "memory": 128}])
+    deployment = {"deploymentCircuitBreaker": {"enable": True, "rollback": True}, "maximumPercent": 200,
+                  "minimumHealthyPercent": 100}
+    ecs.create_service(cluster="c", serviceName="s", taskDefinition="f:1", desiredCount=1,
+                       deploymentConfiguration=deployment, healthCheckGracePeriodSeconds=120)
+    service = ecs.describe_services(cluster="c", services=["s"])["services"][0]
+    if patched:
+        assert service["deploymentConfiguration"] == deployment
+        assert service["healthCheckGracePeriodSeconds"] == 120
+        assert service["enableExecuteCommand"] is False
+    else:
+        assert "deploymentConfiguration" not in service
+        assert "healthCheckGracePeriodSeconds" not in service
+        assert service.get("enableExecuteCommand") is None
+
+
 def test_unknown_patch_names_are_refused() -> None:
     with pytest.raises(ValueError, match="unknown patches"):
         patches.apply(skip=("no_such_patch",))
