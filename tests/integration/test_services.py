@@ -1,0 +1,72 @@
+"""The whole stack in one environment: no secret in -vvv output, idempotent re-run, image upgrade = one revision."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from .conftest import ROOT
+
+ENV = "svc-it"
+PREFIX = f"hasura-blog-{ENV}"
+
+
+def changed(output: str) -> int:
+    return int(re.search(r"changed=(\d+)", output.split("PLAY RECAP")[-1]).group(1))
+
+
+def local_secrets() -> dict:
+    view = subprocess.run(
+        [str(Path(sys.executable).parent / "ansible-vault"), "view", "--vault-id",
+         "local@inventories/local/vault-password.txt", "inventories/local/group_vars/hasura_blog/vault.yml"],
+        cwd=ROOT, capture_output=True, text=True, check=True)
+    return yaml.safe_load(view.stdout)
+
+
+def active_revisions(ecs, family: str) -> list[str]:
+    return ecs.list_task_definitions(familyPrefix=family, status="ACTIVE")["taskDefinitionArns"]
+
+
+def test_deploy_upgrade_and_teardown_of_the_services(aws, playbook) -> None:
+    ecs, secretsmanager = aws("ecs"), aws("secretsmanager")
+    secrets = local_secrets()
+    rc, out = playbook("site.yml", "-vvv", env_name=ENV)
+    assert rc == 0, out[-3000:]
+    # No secret value, nor the JWT JSON or the database URL built from them, reaches the output at -vvv.
+    for value in secrets.values():
+        assert value not in out
+    # Secrets reach the containers only as references; the task definitions hold no value.
+    for family in (f"{PREFIX}-hasura", f"{PREFIX}-nextjs"):
+        definition = json.dumps(ecs.describe_task_definition(taskDefinition=family)["taskDefinition"])
+        for value in secrets.values():
+            assert value not in definition
+    jwt = json.loads(secretsmanager.get_secret_value(SecretId=f"hasura-blog/{ENV}/hasura-jwt-secret")["SecretString"])
+    assert jwt == {"type": "HS256", "key": secrets["hasura_blog_jwt_key"]}
+    assert secretsmanager.get_secret_value(SecretId=f"hasura-blog/{ENV}/jwt-key")["SecretString"] == secrets["hasura_blog_jwt_key"]
+    url = secretsmanager.get_secret_value(SecretId=f"hasura-blog/{ENV}/hasura-database-url")["SecretString"]
+    assert re.fullmatch(rf"postgres://hasura_admin:[^@/]+@{PREFIX}-postgres\..+:5432/hasura", url), "unexpected URL shape"
+
+    rc, out = playbook("site.yml", env_name=ENV)
+    assert rc == 0 and changed(out) == 0, out[-3000:]
+    assert len(active_revisions(ecs, f"{PREFIX}-hasura")) == 1
+
+    rc, out = playbook("site.yml", "-e", "ecs_services_hasura_image=hasura/graphql-engine:v2.48.6", env_name=ENV)
+    assert rc == 0, out[-3000:]
+    hasura = active_revisions(ecs, f"{PREFIX}-hasura")
+    assert len(hasura) == 2
+    assert len(active_revisions(ecs, f"{PREFIX}-nextjs")) == 1
+    service = ecs.describe_services(cluster=f"{PREFIX}-cluster", services=[f"{PREFIX}-hasura"])["services"][0]
+    assert service["taskDefinition"].endswith(f"{PREFIX}-hasura:{hasura[-1].rsplit(':', 1)[1]}")
+    current = ecs.describe_task_definition(taskDefinition=f"{PREFIX}-hasura")["taskDefinition"]
+    assert current["containerDefinitions"][0]["image"] == "hasura/graphql-engine:v2.48.6"
+
+    rc, out = playbook("playbooks/teardown.yml", env_name=ENV)
+    assert rc == 0, out[-3000:]
+    assert [c for c in ecs.describe_clusters(clusters=[f"{PREFIX}-cluster"])["clusters"] if c["status"] == "ACTIVE"] == []
+    assert active_revisions(ecs, f"{PREFIX}-hasura") == []
+    assert [s for s in secretsmanager.list_secrets()["SecretList"] if s["Name"].startswith(f"hasura-blog/{ENV}/")] == []
+    assert [r for r in aws("iam").list_roles()["Roles"] if r["RoleName"].startswith(PREFIX)] == []
+    assert aws("logs").describe_log_groups(logGroupNamePrefix=f"/ecs/{PREFIX}/")["logGroups"] == []
