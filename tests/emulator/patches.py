@@ -26,6 +26,13 @@ class Patch:
     apply: Callable[[], list]
 
 
+def _started(*patchers) -> list:
+    """Start the given mock patchers and return them, so that revert() can stop them."""
+    for patcher in patchers:
+        patcher.start()
+    return list(patchers)
+
+
 def _minutes(hhmm: str) -> int:
     match = _HHMM.match(hhmm)
     if not match:
@@ -67,9 +74,7 @@ def _load_iam_managed_policies() -> list:
 
     moto leaves them out unless MOTO_IAM_LOAD_MANAGED_POLICIES is true.
     """
-    patcher = mock.patch.dict(os.environ, {"MOTO_IAM_LOAD_MANAGED_POLICIES": "true"})
-    patcher.start()
-    return [patcher]
+    return _started(mock.patch.dict(os.environ, {"MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}))
 
 
 def _adjacent_rds_windows() -> list:
@@ -90,10 +95,7 @@ def _adjacent_rds_windows() -> list:
             return "The backup window and maintenance window must not overlap."
         return None
 
-    patchers = [mock.patch.object(models, "valid_preferred_maintenance_window", validate)]
-    for patcher in patchers:
-        patcher.start()
-    return patchers
+    return _started(mock.patch.object(models, "valid_preferred_maintenance_window", validate))
 
 
 GP3_BASELINE_LIMIT_GB = 400
@@ -128,13 +130,10 @@ def _gp3_baseline() -> list:
             return GP3_BASELINE_THROUGHPUT
         return value
 
-    patchers = [
+    return _started(
         mock.patch.object(DBInstance, "iops", property(get_iops, set_iops), create=True),
         mock.patch.object(DBInstance, "storage_throughput", property(get_throughput, original_throughput.fset)),
-    ]
-    for patcher in patchers:
-        patcher.start()
-    return patchers
+    )
 
 
 def _nat_gateway_deletion_frees_eip() -> list:
@@ -154,10 +153,7 @@ def _nat_gateway_deletion_frees_eip() -> list:
                     self.disassociate_address(association_id=eip.association_id)
         return gateway
 
-    patchers = [mock.patch.object(NatGatewayBackend, "delete_nat_gateway", delete_nat_gateway)]
-    for patcher in patchers:
-        patcher.start()
-    return patchers
+    return _started(mock.patch.object(NatGatewayBackend, "delete_nat_gateway", delete_nat_gateway))
 
 
 # What DescribeLoadBalancerAttributes reports for a new Application Load Balancer on AWS.
@@ -193,10 +189,7 @@ def _alb_default_attributes() -> list:
         if self.type == "application":
             self.attrs.update({k: v for k, v in ALB_DEFAULT_ATTRIBUTES.items() if k not in self.attrs or k.startswith("load_balancing.")})
 
-    patchers = [mock.patch.object(FakeLoadBalancer, "__init__", __init__)]
-    for patcher in patchers:
-        patcher.start()
-    return patchers
+    return _started(mock.patch.object(FakeLoadBalancer, "__init__", __init__))
 
 
 # CreateService request fields that moto accepts but does not keep -> the Service attribute UpdateService sets.
@@ -229,10 +222,7 @@ def _ecs_create_service_keeps_settings() -> list:
             service.enable_execute_command = False
         return result
 
-    patchers = [mock.patch.object(EC2ContainerServiceResponse, "create_service", create_service)]
-    for patcher in patchers:
-        patcher.start()
-    return patchers
+    return _started(mock.patch.object(EC2ContainerServiceResponse, "create_service", create_service))
 
 
 PATCHES: tuple[Patch, ...] = (
