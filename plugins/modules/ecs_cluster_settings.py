@@ -20,7 +20,7 @@ options:
     type: str
     required: true
   settings:
-    description: Cluster settings, name to value, for example C({containerInsights: enabled}).
+    description: "Cluster settings, name to value, for example C({containerInsights: enabled})."
     type: dict
     default: {}
   tags:
