@@ -156,6 +156,27 @@ def _nat_gateway_deletion_frees_eip() -> list:
     return _started(mock.patch.object(NatGatewayBackend, "delete_nat_gateway", delete_nat_gateway))
 
 
+def _nat_gateway_tag_filters() -> list:
+    """AWS: DescribeNatGateways honours tag:<key> and tag-key filters.
+
+    moto ignores them and answers every NAT gateway of the region, so a teardown that looks its gateways up by
+    tag would delete other environments' gateways on the emulator.
+    """
+    from moto.ec2.models.nat_gateways import NatGatewayBackend
+    from moto.ec2.utils import tag_filter_matches
+
+    original = NatGatewayBackend.describe_nat_gateways
+
+    def describe_nat_gateways(self, filters, nat_gateway_ids):
+        gateways = original(self, filters, nat_gateway_ids)
+        for name, values in (filters or {}).items():
+            if name.startswith("tag:") or name == "tag-key":
+                gateways = [g for g in gateways if tag_filter_matches(g, name, values)]
+        return gateways
+
+    return _started(mock.patch.object(NatGatewayBackend, "describe_nat_gateways", describe_nat_gateways))
+
+
 # What DescribeLoadBalancerAttributes reports for a new Application Load Balancer on AWS.
 ALB_DEFAULT_ATTRIBUTES = {
     "access_logs.s3.enabled": "false",
@@ -230,6 +251,7 @@ PATCHES: tuple[Patch, ...] = (
     Patch("rds_adjacent_windows", "adjacent RDS backup and maintenance windows are accepted", _adjacent_rds_windows),
     Patch("rds_gp3_baseline", "gp3 RDS volumes under 400 GB report baseline Iops and StorageThroughput", _gp3_baseline),
     Patch("nat_gateway_frees_eip", "a deleted NAT gateway leaves its Elastic IP unassociated", _nat_gateway_deletion_frees_eip),
+    Patch("nat_gateway_tag_filters", "DescribeNatGateways filters by tags", _nat_gateway_tag_filters),
     Patch("alb_default_attributes", "a new ALB reports all its attributes with AWS's defaults", _alb_default_attributes),
     Patch("ecs_create_service_keeps_settings", "CreateService keeps the deployment configuration, grace period and ECS Exec",
           _ecs_create_service_keeps_settings),

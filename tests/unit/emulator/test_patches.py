@@ -114,6 +114,23 @@ def test_deleted_nat_gateway_frees_its_eip(patched: bool) -> None:
         assert association is not None
 
 
+def test_nat_gateways_filter_by_tags(patched: bool) -> None:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/24")["Subnet"]["SubnetId"]
+    for env in ("dev", "prod"):
+        allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
+        ec2.create_nat_gateway(SubnetId=subnet, AllocationId=allocation, TagSpecifications=[
+            {"ResourceType": "natgateway", "Tags": [{"Key": "Environment", "Value": env}]}])
+    found = ec2.describe_nat_gateways(Filter=[{"Name": "tag:Environment", "Values": ["dev"]}])["NatGateways"]
+    tagged = ec2.describe_nat_gateways(Filter=[{"Name": "tag-key", "Values": ["Environment"]}])["NatGateways"]
+    assert len(tagged) == 2
+    if patched:
+        assert [t["Value"] for g in found for t in g["Tags"]] == ["dev"]
+    else:
+        assert len(found) == 2
+
+
 def test_alb_reports_default_attributes(patched: bool) -> None:
     ec2 = boto3.client("ec2", region_name=REGION)
     elbv2 = boto3.client("elbv2", region_name=REGION)
