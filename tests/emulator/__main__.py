@@ -41,8 +41,10 @@ def log_file(port: int) -> Path:
 
 
 def answers(port: int) -> bool:
+    # The dashboard page is static. /moto-api/data.json serialises every model and answers 500 once an RDS
+    # instance exists, so it cannot tell whether the server is up.
     try:
-        with urllib.request.urlopen(f"http://{HOST}:{port}/moto-api/data.json", timeout=2) as reply:
+        with urllib.request.urlopen(f"http://{HOST}:{port}/moto-api/", timeout=2) as reply:
             return reply.status == 200
     except (OSError, urllib.error.URLError):
         return False
@@ -64,9 +66,13 @@ def free_port() -> int:
 
 
 def start(port: int) -> int:
-    if running_pid(port) and answers(port):
-        print(f"emulator already running on http://{HOST}:{port} (pid {running_pid(port)})")
-        return 0
+    pid = running_pid(port)
+    if pid:
+        if answers(port):
+            print(f"emulator already running on http://{HOST}:{port} (pid {pid})")
+            return 0
+        print(f"emulator process {pid} runs but does not answer on port {port}; see {log_file(port)}", file=sys.stderr)
+        return 1
     if answers(port):
         print(f"port {port} already answers, but not as this project's emulator; set AWS_EMULATOR_PORT", file=sys.stderr)
         return 1

@@ -12,13 +12,18 @@ from tests.emulator.__main__ import answers, pid_file, running_pid
 from .conftest import ROOT, emulator
 
 
-def test_start_is_a_no_op_when_running(port: int) -> None:
+def test_start_is_a_no_op_when_running(port: int, aws) -> None:
+    # Once the emulator holds an RDS instance, moto's data.json answers 500: the health check must not use it.
+    aws("rds").create_db_instance(DBInstanceIdentifier="launcher-it", Engine="postgres", DBInstanceClass="db.t3.micro",
+                                  AllocatedStorage=20, MasterUsername="u", MasterUserPassword="not-a-secret-1")
     pid = running_pid(port)
     again = emulator("start", port=port)
     assert again.returncode == 0
     assert "already running" in again.stdout
     assert running_pid(port) == pid
     assert pid_file(port).exists()
+    assert emulator("status", port=port).returncode == 0
+    aws("rds").delete_db_instance(DBInstanceIdentifier="launcher-it", SkipFinalSnapshot=True)
 
 
 def test_stop_then_start_on_a_new_port() -> None:
