@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,3 +52,17 @@ def playbook(port: int):
                                 cwd=ROOT, env=env, capture_output=True, text=True, check=False)
         return result.returncode, result.stdout + result.stderr
     return run
+
+
+def changed(output: str) -> int:
+    """The changed= count of the last PLAY RECAP in an ansible-playbook output."""
+    return int(re.search(r"changed=(\d+)", output.split("PLAY RECAP")[-1]).group(1))
+
+
+def local_secrets() -> dict:
+    """The local environment's demo-only secrets, read from its vault file the way ansible-vault would."""
+    view = subprocess.run(
+        [str(Path(sys.executable).parent / "ansible-vault"), "view", "--vault-id",
+         "local@inventories/local/vault-password.txt", "inventories/local/group_vars/hasura_blog/vault.yml"],
+        cwd=ROOT, capture_output=True, text=True, check=True)
+    return yaml.safe_load(view.stdout)

@@ -2,27 +2,19 @@
 
 import json
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-import yaml
-
-from .conftest import ROOT
+from .conftest import changed, local_secrets
 
 ENV = "prot-it"
 PROTECTED = json.dumps({"rds_deletion_protection": True, "alb_deletion_protection": True, "rds_final_snapshot": True})
 
-
-def changed(output: str) -> int:
-    return int(re.search(r"changed=(\d+)", output.split("PLAY RECAP")[-1]).group(1))
 
 
 def test_teardown_refuses_protected_resources_without_confirmation(aws, playbook) -> None:
     rds, elbv2, ec2 = aws("rds"), aws("elbv2"), aws("ec2")
     rc, out = playbook("site.yml", "--tags", "vpc,security_groups,rds,alb", "-e", PROTECTED, "-vvv", env_name=ENV)
     assert rc == 0, out
-    assert local_db_password() not in out
+    assert local_secrets()["hasura_blog_db_password"] not in out
     db = rds.describe_db_instances(DBInstanceIdentifier=f"hasura-blog-{ENV}-postgres")["DBInstances"][0]
     assert db["DeletionProtection"] is True
     alb_arn = elbv2.describe_load_balancers(Names=[f"hasura-blog-{ENV}-alb"])["LoadBalancers"][0]["LoadBalancerArn"]
@@ -50,13 +42,3 @@ def test_teardown_refuses_protected_resources_without_confirmation(aws, playbook
     assert rc == 0, out
     assert changed(out) == 0
 
-
-def local_db_password() -> str:
-    """The local environment's master password, read from its vault file the way ansible-vault would."""
-    view = subprocess.run(
-        [str(Path(sys.executable).parent / "ansible-vault"), "view", "--vault-id",
-         "local@inventories/local/vault-password.txt", "inventories/local/group_vars/hasura_blog/vault.yml"],
-        cwd=ROOT, capture_output=True, text=True, check=True)
-    password = yaml.safe_load(view.stdout)["hasura_blog_db_password"]
-    assert len(password) >= 8
-    return password

@@ -2,28 +2,12 @@
 
 import json
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-import yaml
-
-from .conftest import ROOT
+from .conftest import changed, local_secrets
 
 ENV = "svc-it"
 PREFIX = f"hasura-blog-{ENV}"
 
-
-def changed(output: str) -> int:
-    return int(re.search(r"changed=(\d+)", output.split("PLAY RECAP")[-1]).group(1))
-
-
-def local_secrets() -> dict:
-    view = subprocess.run(
-        [str(Path(sys.executable).parent / "ansible-vault"), "view", "--vault-id",
-         "local@inventories/local/vault-password.txt", "inventories/local/group_vars/hasura_blog/vault.yml"],
-        cwd=ROOT, capture_output=True, text=True, check=True)
-    return yaml.safe_load(view.stdout)
 
 
 def active_revisions(ecs, family: str) -> list[str]:

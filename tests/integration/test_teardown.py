@@ -1,12 +1,9 @@
 """Teardown: twice is fine, a partial deployment is fine, and it never touches what lacks our tags."""
 
-import re
+from .conftest import changed
 
 ENV = "tdown-it"
 
-
-def changed(output: str) -> int:
-    return int(re.search(r"changed=(\d+)", output.split("PLAY RECAP")[-1]).group(1))
 
 
 def test_teardown_of_a_partial_deployment_spares_foreign_resources(aws, playbook) -> None:
