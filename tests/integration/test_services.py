@@ -9,9 +9,15 @@ ENV = "svc-it"
 PREFIX = f"hasura-blog-{ENV}"
 
 
-
 def active_revisions(ecs, family: str) -> list[str]:
     return ecs.list_task_definitions(familyPrefix=family, status="ACTIVE")["taskDefinitionArns"]
+
+
+def service_settings(ecs, cluster: str, name: str) -> dict:
+    service = ecs.describe_services(cluster=cluster, services=[name])["services"][0]
+    vpc = service["networkConfiguration"]["awsvpcConfiguration"]
+    return {"minimum": service["deploymentConfiguration"]["minimumHealthyPercent"],
+            "network": {**vpc, "subnets": sorted(vpc["subnets"]), "securityGroups": sorted(vpc["securityGroups"])}}
 
 
 def test_deploy_upgrade_and_teardown_of_the_services(aws, playbook) -> None:
@@ -37,8 +43,30 @@ def test_deploy_upgrade_and_teardown_of_the_services(aws, playbook) -> None:
     assert rc == 0 and changed(out) == 0, out[-3000:]
     assert len(active_revisions(ecs, f"{PREFIX}-hasura")) == 1
 
-    rc, out = playbook("site.yml", "-e", "ecs_services_hasura_image=hasura/graphql-engine:v2.48.6", env_name=ENV)
+    # Drift made outside Ansible, in what community.aws.ecs_service does not compare: the deployment configuration
+    # and the security groups. A plan reports it and changes nothing; a deploy puts the inventory's values back.
+    cluster, name = f"{PREFIX}-cluster", f"{PREFIX}-hasura"
+    groups = {g["GroupName"]: g["GroupId"] for g in aws("ec2").describe_security_groups(
+        Filters=[{"Name": "group-name", "Values": [f"{PREFIX}-ecs-sg", f"{PREFIX}-alb-sg"]}])["SecurityGroups"]}
+    deployed = service_settings(ecs, cluster, name)
+    ecs.update_service(cluster=cluster, service=name, deploymentConfiguration={
+        "minimumHealthyPercent": 50, "maximumPercent": 200, "deploymentCircuitBreaker": {"enable": True, "rollback": True}},
+        networkConfiguration={"awsvpcConfiguration": {**deployed["network"], "securityGroups": sorted(groups.values())}})
+    drifted = service_settings(ecs, cluster, name)
+    assert drifted["minimum"] == 50 and len(drifted["network"]["securityGroups"]) == 2
+    rc, out = playbook("site.yml", "--check", "--diff", env_name=ENV)
+    assert rc == 0 and changed(out) == 1, out[-3000:]
+    assert service_settings(ecs, cluster, name) == drifted
+    rc, out = playbook("site.yml", env_name=ENV)
+    assert rc == 0 and changed(out) == 1, out[-3000:]
+    assert service_settings(ecs, cluster, name) == deployed
+    assert deployed["minimum"] == 100 and deployed["network"]["securityGroups"] == [groups[f"{PREFIX}-ecs-sg"]]
+
+    # An image upgrade and a new minimum healthy percent in one run: the service gets both.
+    rc, out = playbook("site.yml", "-e", "ecs_services_hasura_image=hasura/graphql-engine:v2.48.6",
+                       "-e", "ecs_services_minimum_healthy_percent=50", env_name=ENV)
     assert rc == 0, out[-3000:]
+    assert all(service_settings(ecs, cluster, f"{PREFIX}-{key}")["minimum"] == 50 for key in ("hasura", "nextjs"))
     hasura = active_revisions(ecs, f"{PREFIX}-hasura")
     assert len(hasura) == 2
     assert len(active_revisions(ecs, f"{PREFIX}-nextjs")) == 1

@@ -23,3 +23,19 @@ def test_bad_input_fails_before_any_aws_call(aws, playbook, extra: dict, message
     assert message in out
     assert "changed=0" in out.split("PLAY RECAP")[-1]
     assert aws("ec2").describe_vpcs(Filters=[{"Name": "tag:Environment", "Values": [ENV]}])["Vpcs"] == []
+
+
+# `-e name=value` gives strings: numbers are compared as numbers ("20" >= "100" as strings).
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["rds_allocated_storage=100", "rds_max_allocated_storage=20"], "rds_max_allocated_storage (20) is below rds_allocated_storage (100)"),
+        (["ecs_services_minimum_healthy_percent=150"], "minimum healthy percent must be at most 100"),
+    ],
+)
+def test_numbers_given_as_key_value_extra_vars(aws, playbook, extra: list, message: str) -> None:
+    rc, out = playbook("site.yml", *[arg for value in extra for arg in ("-e", value)], env_name=ENV)
+    assert rc != 0
+    assert message in out
+    assert "changed=0" in out.split("PLAY RECAP")[-1]
+    assert aws("ec2").describe_vpcs(Filters=[{"Name": "tag:Environment", "Values": [ENV]}])["Vpcs"] == []
