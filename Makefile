@@ -85,10 +85,13 @@ lint: setup ## ansible-lint (production profile)
 unit: setup ## pytest: emulator patches, module_utils, launcher and teardown against the emulator
 	$(VENV)/bin/python -m pytest -q tests/unit tests/integration
 
-# molecule starts and stops its own emulator, on a free port so that it never meets `make emulator`'s.
+# molecule starts and stops its own emulator, on a free port so that it never meets `make emulator`'s. Its state
+# lives in this clone's .run/ and starts empty: molecule's default (~/.ansible/tmp/molecule.<hash of "tests">) is
+# shared by every clone, and a run that was killed leaves "created: true" there, so the next run skipped create.
 molecule: setup ## The molecule scenario, on its own emulator on a free port
-	port=$$($(EMULATOR) free-port); \
-	cd tests && AWS_EMULATOR_PORT=$$port AWS_ENDPOINT_URL=http://127.0.0.1:$$port molecule test
+	port=$$($(EMULATOR) free-port); state=$(CURDIR)/.run/molecule; rm -rf $$state; \
+	cd tests && MOLECULE_EPHEMERAL_DIRECTORY=$$state AWS_EMULATOR_PORT=$$port AWS_ENDPOINT_URL=http://127.0.0.1:$$port \
+	  molecule test
 
 clean: emulator-stop ## Stop the emulator and remove .venv and .run
 	rm -rf $(VENV) .run

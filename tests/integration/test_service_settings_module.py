@@ -1,0 +1,112 @@
+"""hasura_blog.aws.ecs_service_settings against the emulator: check mode, diff, apply, idempotence, clear errors.
+
+The tests share one service and run in file order: check mode first, on the service as created.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+CLUSTER, SERVICE = "svcsettings-it", "svcsettings-it-web"
+PLAYBOOK = """
+- hosts: hasura_blog
+  gather_facts: false
+  module_defaults:
+    group/hasura_blog.aws.aws:
+      region: us-east-1
+      endpoint_url: "{{ hasura_blog_aws_endpoint_url }}"
+      access_key: "{{ hasura_blog_aws_access_key }}"
+      secret_key: "{{ hasura_blog_aws_secret_key }}"
+  tasks:
+    - block:
+        - hasura_blog.aws.ecs_service_settings:
+            cluster: %s
+            service: "{{ service | default('%s') }}"
+            deployment_configuration:
+              minimum_healthy_percent: "{{ minimum | default(100) }}"
+              maximum_percent: 200
+              deployment_circuit_breaker: {enable: true, rollback: true}
+            network_configuration:
+              subnets: "{{ subnets }}"
+              security_groups: "{{ group_ids }}"
+            health_check_grace_period_seconds: 120
+          register: result
+      always:
+        - ansible.builtin.copy:
+            content: "{{ result | default({}) | to_json }}"
+            dest: "{{ result_file }}"
+            mode: "0600"
+          check_mode: false
+""" % (CLUSTER, SERVICE)
+
+
+@pytest.fixture(scope="module")
+def network(aws) -> dict:
+    """A service as community.aws.ecs_service would leave it, deployed with other settings than the module's."""
+    ec2, ecs = aws("ec2"), aws("ecs")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{i}.0/24")["Subnet"]["SubnetId"] for i in (1, 2)]
+    groups = [ec2.create_security_group(VpcId=vpc, GroupName=f"{CLUSTER}-{i}", Description="test")["GroupId"] for i in (1, 2)]
+    ecs.create_cluster(clusterName=CLUSTER)
+    ecs.register_task_definition(family=SERVICE, networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256",
+                                 memory="512", containerDefinitions=[{"name": "web", "image": "nginx:1.27"}])
+    ecs.create_service(cluster=CLUSTER, serviceName=SERVICE, taskDefinition=SERVICE, desiredCount=1, launchType="FARGATE",
+                       deploymentConfiguration={"minimumHealthyPercent": 50, "maximumPercent": 200},
+                       networkConfiguration={"awsvpcConfiguration": {"subnets": subnets[:1], "securityGroups": groups[:1]}})
+    return {"subnets": subnets, "groups": groups}
+
+
+@pytest.fixture
+def run(tmp_path: Path, playbook, network):
+    path = tmp_path / "settings.yml"
+    path.write_text(PLAYBOOK)
+    result_file = tmp_path / "result.json"
+
+    def go(*args: str):
+        result_file.unlink(missing_ok=True)
+        extra = json.dumps({"result_file": str(result_file), "subnets": network["subnets"], "group_ids": network["groups"][1:]})
+        rc, out = playbook(str(path), "-e", extra, *args)
+        return rc, out, json.loads(result_file.read_text()) if result_file.exists() else None
+    return go
+
+
+def described(aws) -> dict:
+    return aws("ecs").describe_services(cluster=CLUSTER, services=[SERVICE])["services"][0]
+
+
+def test_check_mode_and_diff_change_nothing(aws, run) -> None:
+    before = described(aws)
+    rc, out, result = run("--check", "--diff")
+    assert rc == 0, out[-2000:]
+    assert result["changed"] and result["updated"] == ["deploymentConfiguration", "healthCheckGracePeriodSeconds",
+                                                       "networkConfiguration"]
+    # The diff shows the old and the new value.
+    assert re.search(r"^-\s+minimumHealthyPercent: 50$", out, re.M) and re.search(r"^\+\s+minimumHealthyPercent: 100$", out, re.M)
+    after = described(aws)
+    assert after["deploymentConfiguration"] == before["deploymentConfiguration"]
+    assert after["networkConfiguration"] == before["networkConfiguration"]
+
+
+def test_apply_then_nothing_to_do(aws, run, network) -> None:
+    rc, out, result = run()
+    assert rc == 0 and result["changed"], out[-2000:]
+    service = described(aws)
+    assert service["deploymentConfiguration"]["minimumHealthyPercent"] == 100
+    assert service["deploymentConfiguration"]["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
+    assert sorted(service["networkConfiguration"]["awsvpcConfiguration"]["subnets"]) == sorted(network["subnets"])
+    assert service["networkConfiguration"]["awsvpcConfiguration"]["securityGroups"] == network["groups"][1:]
+    assert service["healthCheckGracePeriodSeconds"] == 120
+    rc, out, result = run()
+    assert rc == 0 and not result["changed"] and result["updated"] == [], out[-2000:]
+
+    rc, out, result = run("-e", "minimum=50")
+    assert rc == 0 and result["updated"] == ["deploymentConfiguration"], out[-2000:]
+    assert described(aws)["deploymentConfiguration"]["minimumHealthyPercent"] == 50
+
+
+def test_a_missing_service_is_a_clear_error(run) -> None:
+    rc, out, result = run("-e", "service=no-such-service")
+    assert rc != 0
+    assert f"ECS service no-such-service does not exist in cluster {CLUSTER}" in out
