@@ -20,6 +20,19 @@ def service_settings(ecs, cluster: str, name: str) -> dict:
             "network": {**vpc, "subnets": sorted(vpc["subnets"]), "securityGroups": sorted(vpc["securityGroups"])}}
 
 
+def deployment(ecs, cluster: str, name: str) -> str:
+    """The id of the service's primary deployment: a new one means new tasks."""
+    service = ecs.describe_services(cluster=cluster, services=[name])["services"][0]
+    return next(d["id"] for d in service["deployments"] if d["status"] == "PRIMARY")
+
+
+def task_status(output: str, task: str) -> str:
+    """ok, changed, skipping... of the first host line after the task's banner."""
+    match = re.search(re.escape(task) + r"\] \**\n(\w+):", output)
+    assert match, f"task {task!r} not in the output"
+    return match.group(1)
+
+
 def test_deploy_upgrade_and_teardown_of_the_services(aws, playbook) -> None:
     ecs, secretsmanager = aws("ecs"), aws("secretsmanager")
     secrets = local_secrets()
@@ -74,6 +87,24 @@ def test_deploy_upgrade_and_teardown_of_the_services(aws, playbook) -> None:
     assert service["taskDefinition"].endswith(f"{PREFIX}-hasura:{hasura[-1].rsplit(':', 1)[1]}")
     current = ecs.describe_task_definition(taskDefinition=f"{PREFIX}-hasura")["taskDefinition"]
     assert current["containerDefinitions"][0]["image"] == "hasura/graphql-engine:v2.48.6"
+
+    # Rotation of the database password in the vault (here -e, over the vault): RDS gets it, the database URL secret
+    # changes, and Hasura, which reads that secret, rolls to new tasks; Next.js, which does not, is left alone.
+    upgraded = ["-e", "ecs_services_hasura_image=hasura/graphql-engine:v2.48.6", "-e", "ecs_services_minimum_healthy_percent=50"]
+    rotated = "Rotated-Passw0rd-" + secrets["hasura_blog_db_password"][:8]
+    before = {key: deployment(ecs, cluster, f"{PREFIX}-{key}") for key in ("hasura", "nextjs")}
+    rc, out = playbook("site.yml", *upgraded, "-e", f"hasura_blog_db_password={rotated}", env_name=ENV)
+    assert rc == 0, out[-3000:]
+    assert rotated not in out and secrets["hasura_blog_db_password"] not in out
+    assert task_status(out, "rds : present | Create or update the PostgreSQL instance") == "changed"
+    assert secretsmanager.get_secret_value(SecretId=f"hasura-blog/{ENV}/db-master-password")["SecretString"] == rotated
+    url = secretsmanager.get_secret_value(SecretId=f"hasura-blog/{ENV}/hasura-database-url")["SecretString"]
+    assert f"hasura_admin:{rotated}@" in url
+    assert deployment(ecs, cluster, f"{PREFIX}-hasura") != before["hasura"]
+    assert deployment(ecs, cluster, f"{PREFIX}-nextjs") == before["nextjs"]
+    assert len(active_revisions(ecs, f"{PREFIX}-hasura")) == 2, "a rotation needs no new task definition"
+    rc, out = playbook("site.yml", *upgraded, "-e", f"hasura_blog_db_password={rotated}", env_name=ENV)
+    assert rc == 0 and changed(out) == 0, out[-3000:]
 
     rc, out = playbook("playbooks/teardown.yml", env_name=ENV)
     assert rc == 0, out[-3000:]
