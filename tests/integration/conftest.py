@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -52,6 +53,43 @@ def playbook(port: int):
                                 cwd=ROOT, env=env, capture_output=True, text=True, check=False)
         return result.returncode, result.stdout + result.stderr
     return run
+
+
+@pytest.fixture
+def module_task(tmp_path: Path, playbook):
+    """Run one task of a module of ours against the emulator; return (rc, output, the task's result or None).
+
+    ``module_task(task)`` gives a runner for ``task`` (a dict: module name to options, Jinja allowed); the runner
+    takes extra ansible-playbook arguments. ``-e endpoint=...`` points the task elsewhere than the emulator.
+    """
+    result_file = tmp_path / "result.json"
+
+    def runner(task: dict):
+        path = tmp_path / "task.yml"
+        path.write_text(yaml.safe_dump([{
+            "hosts": "hasura_blog",
+            "gather_facts": False,
+            "module_defaults": {"group/hasura_blog.aws.aws": {
+                "region": "us-east-1",
+                "endpoint_url": "{{ endpoint | default(hasura_blog_aws_endpoint_url) }}",
+                "access_key": "{{ hasura_blog_aws_access_key }}",
+                "secret_key": "{{ hasura_blog_aws_secret_key }}",
+            }},
+            "tasks": [{
+                "block": [{**task, "register": "result"}],
+                # The result is written even when the task fails, so a test can read its message.
+                "always": [{"ansible.builtin.copy": {"content": "{{ result | default({}) | to_json }}",
+                                                     "dest": str(result_file), "mode": "0600"},
+                            "check_mode": False}],
+            }],
+        }], sort_keys=False))
+
+        def go(*args: str) -> tuple[int, str, dict | None]:
+            result_file.unlink(missing_ok=True)
+            rc, out = playbook(str(path), *args)
+            return rc, out, json.loads(result_file.read_text()) if result_file.exists() else None
+        return go
+    return runner
 
 
 def changed(output: str) -> int:

@@ -5,41 +5,21 @@ The tests share one service and run in file order: check mode first, on the serv
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 CLUSTER, SERVICE = "svcsettings-it", "svcsettings-it-web"
-PLAYBOOK = """
-- hosts: hasura_blog
-  gather_facts: false
-  module_defaults:
-    group/hasura_blog.aws.aws:
-      region: us-east-1
-      endpoint_url: "{{ hasura_blog_aws_endpoint_url }}"
-      access_key: "{{ hasura_blog_aws_access_key }}"
-      secret_key: "{{ hasura_blog_aws_secret_key }}"
-  tasks:
-    - block:
-        - hasura_blog.aws.ecs_service_settings:
-            cluster: %s
-            service: "{{ service | default('%s') }}"
-            deployment_configuration:
-              minimum_healthy_percent: "{{ minimum | default(100) }}"
-              maximum_percent: 200
-              deployment_circuit_breaker: {enable: true, rollback: true}
-            network_configuration:
-              subnets: "{{ subnets }}"
-              security_groups: "{{ group_ids }}"
-            health_check_grace_period_seconds: 120
-          register: result
-      always:
-        - ansible.builtin.copy:
-            content: "{{ result | default({}) | to_json }}"
-            dest: "{{ result_file }}"
-            mode: "0600"
-          check_mode: false
-""" % (CLUSTER, SERVICE)
+TASK = {"hasura_blog.aws.ecs_service_settings": {
+    "cluster": CLUSTER,
+    "service": "{{ service | default('%s') }}" % SERVICE,
+    "deployment_configuration": {
+        "minimum_healthy_percent": "{{ minimum | default(100) }}",
+        "maximum_percent": 200,
+        "deployment_circuit_breaker": {"enable": True, "rollback": True},
+    },
+    "network_configuration": {"subnets": "{{ subnets }}", "security_groups": "{{ group_ids }}"},
+    "health_check_grace_period_seconds": 120,
+}}
 
 
 @pytest.fixture(scope="module")
@@ -59,17 +39,10 @@ def network(aws) -> dict:
 
 
 @pytest.fixture
-def run(tmp_path: Path, playbook, network):
-    path = tmp_path / "settings.yml"
-    path.write_text(PLAYBOOK)
-    result_file = tmp_path / "result.json"
-
-    def go(*args: str):
-        result_file.unlink(missing_ok=True)
-        extra = json.dumps({"result_file": str(result_file), "subnets": network["subnets"], "group_ids": network["groups"][1:]})
-        rc, out = playbook(str(path), "-e", extra, *args)
-        return rc, out, json.loads(result_file.read_text()) if result_file.exists() else None
-    return go
+def run(module_task, network):
+    go = module_task(TASK)
+    subnets_and_groups = json.dumps({"subnets": network["subnets"], "group_ids": network["groups"][1:]})
+    return lambda *args: go("-e", subnets_and_groups, *args)
 
 
 def described(aws) -> dict:

@@ -1,57 +1,29 @@
 """hasura_blog.aws.ecs_task_definition against the emulator: render-only, check mode, diff, idempotence, absent."""
 
-import json
-from pathlib import Path
 
 import pytest
 
 FAMILY = "tdmodule-it"
-PLAYBOOK = """
-- hosts: hasura_blog
-  gather_facts: false
-  module_defaults:
-    group/hasura_blog.aws.aws:
-      region: us-east-1
-      endpoint_url: "{{ endpoint | default(hasura_blog_aws_endpoint_url) }}"
-      access_key: "{{ hasura_blog_aws_access_key }}"
-      secret_key: "{{ hasura_blog_aws_secret_key }}"
-  tasks:
-    - block:
-        - hasura_blog.aws.ecs_task_definition:
-            family: %s
-            state: "{{ state | default('present') }}"
-            cpu: "{{ cpu | default(512) }}"
-            memory: "{{ memory | default(1024) }}"
-            execution_role_arn: arn:aws:iam::123456789012:role/exec
-            render_only: "{{ render_only | default(false) }}"
-            containers:
-              - name: web
-                image: nginx:1.27
-                port: 80
-                environment: {MODE: "{{ mode | default('a') }}"}
-                secrets: {TOKEN: arn:aws:secretsmanager:us-east-1:123456789012:secret:x}
-          register: result
-      always:
-        - ansible.builtin.copy:
-            content: "{{ result | default({}) | to_json }}"
-            dest: "{{ result_file }}"
-            mode: "0600"
-          check_mode: false
-""" % FAMILY
+TASK = {"hasura_blog.aws.ecs_task_definition": {
+    "family": FAMILY,
+    "state": "{{ state | default('present') }}",
+    "cpu": "{{ cpu | default(512) }}",
+    "memory": "{{ memory | default(1024) }}",
+    "execution_role_arn": "arn:aws:iam::123456789012:role/exec",
+    "render_only": "{{ render_only | default(false) }}",
+    "containers": [{
+        "name": "web",
+        "image": "nginx:1.27",
+        "port": 80,
+        "environment": {"MODE": "{{ mode | default('a') }}"},
+        "secrets": {"TOKEN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:x"},
+    }],
+}}
 
 
 @pytest.fixture
-def run(tmp_path: Path, playbook):
-    path = tmp_path / "td.yml"
-    path.write_text(PLAYBOOK)
-
-    result_file = tmp_path / "result.json"
-
-    def go(*args: str):
-        result_file.unlink(missing_ok=True)
-        rc, out = playbook(str(path), "-e", f"result_file={result_file}", *args)
-        return rc, out, json.loads(result_file.read_text()) if result_file.exists() else None
-    return go
+def run(module_task):
+    return module_task(TASK)
 
 
 def active(aws) -> list:
