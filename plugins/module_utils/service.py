@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Pure logic of the ecs_service_settings module: which UpdateService fields differ on a service. No AWS calls."""
+"""Pure logic over DescribeServices entries: which UpdateService fields of the ecs_service_settings module differ on a
+service, and how far a service has rolled out a task definition. No AWS calls."""
 
 from __future__ import annotations
 
@@ -42,17 +43,26 @@ def _network(current: dict[str, Any]) -> dict[str, Any]:
     }}
 
 
+def _overlay(have: Any, ours: Any) -> Any:
+    """``ours`` laid over ``have``: dicts merged key by key at every depth, anything else replaced by ``ours``."""
+    if isinstance(have, dict) and isinstance(ours, dict):
+        return {**have, **{key: _overlay(have.get(key), value) for key, value in ours.items()}}
+    return ours
+
+
 def settings_to_update(desired: dict[str, Any], service: dict[str, Any]) -> dict[str, Any]:
     """The UpdateService fields of ``desired`` that differ from the service (one DescribeServices entry).
 
-    Only what ``desired`` names is compared. A deployment configuration is sent whole: the service's own
-    fields (alarms, strategy, bake time) are kept and ours are laid over them, as UpdateService replaces it.
+    Only what ``desired`` names is compared. The deployment configuration differs when one of the keys we set, at
+    any depth, has another value; keys only AWS reports (the circuit breaker's resetOnHealthyTask and
+    thresholdConfiguration, alarms, strategy, bake time) are not compared. It is sent whole, as UpdateService
+    replaces it: the service's own fields are kept and ours are laid over them.
     """
     update: dict[str, Any] = {}
     if "deploymentConfiguration" in desired:
         have = service.get("deploymentConfiguration") or {}
-        want = {**have, **desired["deploymentConfiguration"]}
-        if any(have.get(key) != value for key, value in desired["deploymentConfiguration"].items()):
+        want = _overlay(have, desired["deploymentConfiguration"])
+        if want != have:
             update["deploymentConfiguration"] = want
     if "networkConfiguration" in desired and _network(service.get("networkConfiguration")) != desired["networkConfiguration"]:
         update["networkConfiguration"] = desired["networkConfiguration"]
@@ -68,4 +78,72 @@ def comparable(service: dict[str, Any]) -> dict[str, Any]:
         "deploymentConfiguration": service.get("deploymentConfiguration") or {},
         "networkConfiguration": _network(service.get("networkConfiguration")),
         "healthCheckGracePeriodSeconds": service.get("healthCheckGracePeriodSeconds"),
+    }
+
+
+def _family_revision(task_definition: str) -> str:
+    """``family:revision`` of a task definition ARN; a ``family:revision`` as it is."""
+    return task_definition.rsplit("/", 1)[-1]
+
+
+def _same_task_definition(running: str, expected: str) -> bool:
+    if running.startswith("arn:") and expected.startswith("arn:"):
+        return running == expected
+    return _family_revision(running) == _family_revision(expected)
+
+
+def rollout_status(service: dict[str, Any], expected_task_definition: str) -> dict[str, Any]:
+    """How far ``service`` (one DescribeServices entry, camelCase) has rolled out ``expected_task_definition``.
+
+    ``expected_task_definition`` is a task definition ARN or ``family:revision``. Returns ``state``, ``reason``,
+    ``running_task_definition`` (the PRIMARY deployment's ARN) and the PRIMARY deployment's ``running`` and
+    ``desired`` task counts. ``state`` is:
+
+    - ``FAILED`` when a deployment of the expected task definition has rolloutState FAILED (``reason`` is its
+      rolloutStateReason), when the PRIMARY deployment runs another task definition (the circuit breaker rolled back
+      by starting a new PRIMARY deployment of the last completed one, or someone else deployed), or when the service
+      is no longer ACTIVE;
+    - ``COMPLETED`` when the PRIMARY deployment, of the expected task definition, is the only deployment, runs as
+      many tasks as it desires, and its rolloutState is COMPLETED (a deployment without rolloutState, of a service
+      that does not report it, counts on the other three);
+    - ``IN_PROGRESS`` otherwise.
+    """
+    deployments = service.get("deployments") or []
+    primary = next((d for d in deployments if d.get("status") == "PRIMARY"), {})
+    running_task_definition = primary.get("taskDefinition") or service.get("taskDefinition") or ""
+    running, desired = primary.get("runningCount", 0), primary.get("desiredCount", 0)
+    expected = _family_revision(expected_task_definition)
+
+    def status(state: str, reason: str) -> dict[str, Any]:
+        return {"state": state, "reason": reason, "running_task_definition": running_task_definition,
+                "running": running, "desired": desired}
+
+    if service.get("status", "ACTIVE") != "ACTIVE":
+        return status("FAILED", f"the service is {service['status']}")
+    failed = next((d for d in deployments if d.get("rolloutState") == "FAILED"
+                   and _same_task_definition(d.get("taskDefinition", ""), expected_task_definition)), None)
+    if failed:
+        return status("FAILED", failed.get("rolloutStateReason") or f"deployment {failed.get('id')} of {expected} failed")
+    if primary and not _same_task_definition(running_task_definition, expected_task_definition):
+        return status("FAILED", f"{_family_revision(running_task_definition)} runs instead of {expected}: "
+                                "the deployment was rolled back or replaced")
+    progress = f"{running} of {desired} tasks of {expected} running"
+    rolled_out = primary.get("rolloutState", "COMPLETED") == "COMPLETED"  # no rolloutState: judged on the rest
+    if primary and rolled_out and len(deployments) == 1 and running == desired:
+        return status("COMPLETED", primary.get("rolloutStateReason") or progress)
+    return status("IN_PROGRESS", f"{progress}; {len(deployments)} deployment{'' if len(deployments) == 1 else 's'}")
+
+
+def rollout_statuses(services: list[dict[str, Any]], expected: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """rollout_status() for each service name of ``expected`` (name -> task definition ARN or ``family:revision``).
+
+    ``services`` are DescribeServices entries, as community.aws.ecs_service_info with ``details: true`` returns them.
+    A service missing from them is IN_PROGRESS (DescribeServices is eventually consistent right after CreateService).
+    """
+    by_name = {service.get("serviceName"): service for service in services}
+    return {
+        name: rollout_status(by_name[name], task_definition) if name in by_name else {
+            "state": "IN_PROGRESS", "reason": "DescribeServices did not return the service",
+            "running_task_definition": "", "running": 0, "desired": 0}
+        for name, task_definition in expected.items()
     }

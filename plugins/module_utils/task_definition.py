@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 
@@ -19,13 +18,21 @@ FARGATE_SIZES: dict[int, tuple[int, ...]] = {
     16384: tuple(range(32768, 122880 + 1, 8192)),
 }
 
-# What DescribeTaskDefinition adds that is not part of a RegisterTaskDefinition request.
-DESCRIBE_ONLY_KEYS = (
-    "taskDefinitionArn", "revision", "status", "requiresAttributes", "compatibilities", "registeredAt",
-    "registeredBy", "deregisteredAt",
+# The keys render() can write, for the task and for each container: the only ones compared. One of them present on
+# one side and absent on the other is a difference (a removed task role); every other key is AWS's (defaults such as
+# enableFaultInjection or versionConsistency, metadata such as revision or registeredAt) and is ignored.
+MANAGED_KEYS = (
+    "family", "networkMode", "requiresCompatibilities", "cpu", "memory", "executionRoleArn", "taskRoleArn",
+    "runtimePlatform", "containerDefinitions",
+)
+MANAGED_CONTAINER_KEYS = (
+    "name", "image", "repositoryCredentials", "essential", "portMappings", "environment", "secrets", "healthCheck",
+    "logConfiguration",
 )
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 random characters>
+_SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$")
 
 
 class TaskDefinitionError(ValueError):
@@ -67,6 +74,10 @@ def _container_errors(container: dict[str, Any]) -> list[str]:
     errors = [] if _NAME.match(name) else [f"container name {name!r} must be 1-255 letters, digits, hyphens or underscores"]
     if not container.get("image"):
         errors.append(f"container {name}: image is required")
+    credentials = container.get("repository_credentials")
+    if credentials and not _SECRET_ARN.match(str(credentials)):
+        errors.append(f"container {name}: repository_credentials must be the ARN of a Secrets Manager secret "
+                      "(arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)")
     port = container.get("port")
     if port is not None and (isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535):
         errors.append(f"container {name}: port {port!r} is not a TCP port")
@@ -118,6 +129,8 @@ def _render_container(container: dict[str, Any]) -> dict[str, Any]:
         "image": container["image"],
         "essential": bool(container.get("essential", True)),
     }
+    if container.get("repository_credentials"):
+        rendered["repositoryCredentials"] = {"credentialsParameter": container["repository_credentials"]}
     if container.get("port") is not None:
         port = int(container["port"])
         rendered["portMappings"] = [{"containerPort": port, "hostPort": port, "protocol": "tcp"}]
@@ -151,7 +164,7 @@ def _is_empty(value: Any) -> bool:
 
 
 def _strip(value: Any) -> Any:
-    """Drop empty values recursively: AWS fills in [] and {} for everything a request left out."""
+    """A copy without empty values, recursively: AWS fills in [] and {} for what a request left out."""
     if isinstance(value, dict):
         return {k: _strip(v) for k, v in value.items() if not _is_empty(_strip(v))}
     if isinstance(value, list):
@@ -160,9 +173,7 @@ def _strip(value: Any) -> Any:
 
 
 def _normalise_container(container: dict[str, Any]) -> dict[str, Any]:
-    container = _strip(container)
-    if container.get("cpu") == 0:  # AWS reports an unset container cpu as 0
-        del container["cpu"]
+    container = _strip({key: container[key] for key in MANAGED_CONTAINER_KEYS if key in container})
     container.setdefault("essential", True)
     for mapping in container.get("portMappings", []):
         mapping.setdefault("hostPort", mapping.get("containerPort"))
@@ -178,12 +189,15 @@ def _normalise_container(container: dict[str, Any]) -> dict[str, Any]:
 
 
 def normalise(definition: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A described or rendered task definition in one comparable shape: AWS's filled-in defaults removed."""
+    """The managed keys of a described or rendered task definition, in one comparable shape.
+
+    Keys outside MANAGED_KEYS and MANAGED_CONTAINER_KEYS are dropped, and so are empty values and the defaults AWS
+    fills in for managed keys (essential, hostPort, protocol, health check timings); lists whose order AWS does not
+    keep are sorted. None for no definition.
+    """
     if not definition:
         return None
-    result = _strip(copy.deepcopy(definition))
-    for key in DESCRIBE_ONLY_KEYS + ("tags",):
-        result.pop(key, None)
+    result = _strip({key: definition[key] for key in MANAGED_KEYS if key in definition})
     result["containerDefinitions"] = sorted(
         (_normalise_container(c) for c in definition.get("containerDefinitions", [])), key=lambda c: c["name"])
     for key in ("cpu", "memory"):
@@ -198,4 +212,5 @@ def differs(rendered: dict[str, Any], current: dict[str, Any] | None) -> bool:
 
 
 def family_revision(definition: dict[str, Any]) -> str:
+    """``family:revision`` of a described task definition."""
     return f"{definition['family']}:{definition['revision']}"

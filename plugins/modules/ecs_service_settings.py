@@ -27,7 +27,10 @@ options:
     type: str
     required: true
   deployment_configuration:
-    description: The deployment configuration. Fields of the service's configuration not named here are kept.
+    description:
+      - The deployment configuration. Only the fields named here are compared, at every depth; the fields of the
+        service's configuration not named here are kept, also inside the circuit breaker (C(resetOnHealthyTask),
+        C(thresholdConfiguration)), and so are C(alarms), C(strategy) and C(bakeTimeInMinutes).
     type: dict
     suboptions:
       minimum_healthy_percent:

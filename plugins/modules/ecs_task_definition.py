@@ -10,9 +10,12 @@ short_description: Register a Fargate task definition only when something really
 version_added: 0.1.0
 description:
   - Renders a complete RegisterTaskDefinition request from a compact description of a Fargate task and its
-    containers, and validates it (Fargate CPU and memory pairs, ports, secret references) before any AWS call.
-  - Compares the rendered definition with the latest C(ACTIVE) revision of the family, with the defaults AWS fills
-    in removed, and registers a new revision only when something differs. Unlike
+    containers, and validates it (Fargate CPU and memory pairs, ports, secret and registry credential references)
+    before any AWS call.
+  - Compares the rendered definition with the latest C(ACTIVE) revision of the family and registers a new revision
+    only when something differs. Only the fields this module renders are compared, whether present or absent on
+    either side (a removed O(task_role_arn) is a change); fields AWS adds on its own (C(enableFaultInjection),
+    C(versionConsistency), C(requiresAttributes), empty lists, ...) are ignored. Unlike
     C(community.aws.ecs_taskdefinition), a changed environment value, secret reference, size or role is a change.
   - With O(render_only=true) it makes no AWS call and returns the request it would send.
   - With O(state=absent) it deregisters every C(ACTIVE) revision of the family.
@@ -44,7 +47,7 @@ options:
     description: CPU architecture and operating system.
     type: dict
     default: {}
-    options:
+    suboptions:
       cpu_architecture:
         description: C(X86_64) or C(ARM64).
         type: str
@@ -59,7 +62,7 @@ options:
     type: list
     elements: dict
     default: []
-    options:
+    suboptions:
       name:
         description: Container name.
         type: str
@@ -68,6 +71,16 @@ options:
         description: Image, pinned by tag or digest.
         type: str
         required: true
+      repository_credentials:
+        description:
+          - The ARN of a Secrets Manager secret with the C(username) and C(password) of a private registry, for
+            example Docker Hub, whose anonymous pulls are rate limited per IP address (all tasks behind one NAT
+            gateway share its limit). Rendered as C(repositoryCredentials.credentialsParameter).
+          - Only the ARN is sent; the module never reads the secret. ECS reads it with O(execution_role_arn) when a
+            task starts, so that role needs C(secretsmanager:GetSecretValue) on it (and C(kms:Decrypt) for a
+            customer managed key).
+          - Must be a full ARN, C(arn:<partition>:secretsmanager:<region>:<account>:secret:<name>).
+        type: str
       port:
         description: The TCP port the container listens on.
         type: int
@@ -86,7 +99,7 @@ options:
       health_check:
         description: The container health check.
         type: dict
-        options:
+        suboptions:
           command:
             description: The command, for example V(["CMD-SHELL", "curl -f http://localhost:8080/healthz || exit 1"]).
             type: list
@@ -145,6 +158,8 @@ EXAMPLES = r"""
     containers:
       - name: hasura
         image: hasura/graphql-engine:v2.48.5
+        # Authenticated Docker Hub pulls; the secret holds {"username": "...", "password": "..."}.
+        repository_credentials: "{{ dockerhub_secret_arn }}"
         port: 8080
         environment:
           HASURA_GRAPHQL_ENABLE_CONSOLE: "true"
@@ -274,6 +289,7 @@ def main() -> None:
             containers=dict(type="list", elements="dict", default=[], options=dict(
                 name=dict(type="str", required=True),
                 image=dict(type="str", required=True),
+                repository_credentials=dict(type="str"),
                 port=dict(type="int"),
                 essential=dict(type="bool", default=True),
                 environment=dict(type="dict", default={}),

@@ -10,6 +10,7 @@ from ansible_collections.hasura_blog.aws.plugins.module_utils.task_definition im
     render,
     validate,
 )
+from tests.unit.plugins.module_utils.fixtures import botocore_example, load, unknown_fields
 
 SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:hasura-blog/local/admin-secret-AbCdEf"
 
@@ -34,6 +35,11 @@ def spec(**overrides):
     }
     base.update(overrides)
     return base
+
+
+# DescribeTaskDefinition of the revision registered for spec(), as AWS answers it (see the fixture's description).
+DESCRIBED = load("describe_task_definition")["response"]["taskDefinition"]
+REGISTRY_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:hasura-blog/dockerhub-Gh1jK2"
 
 
 def described(request: dict, revision: int = 3) -> dict:
@@ -129,3 +135,84 @@ def test_no_current_revision_is_a_difference() -> None:
 
 def test_family_revision() -> None:
     assert family_revision(described(render(spec()), revision=7)) == "hasura-blog-local-hasura:7"
+
+
+def test_fixture_fields_exist_in_the_botocore_model() -> None:
+    assert unknown_fields(load("describe_task_definition")["response"], "DescribeTaskDefinitionResponse") == []
+
+
+def test_the_revision_as_aws_describes_it_is_not_a_difference() -> None:
+    """AWS answers enableFaultInjection false, versionConsistency and more that the request never set."""
+    assert not differs(render(spec()), DESCRIBED)
+
+
+AWS_ADDED = sorted(set(DESCRIBED) - set(render(spec())))
+AWS_ADDED_TO_CONTAINER = sorted(set(DESCRIBED["containerDefinitions"][0]) - set(render(spec())["containerDefinitions"][0]))
+
+
+@pytest.mark.parametrize("key", AWS_ADDED)
+def test_a_field_aws_adds_to_the_task_is_not_a_difference(key: str) -> None:
+    request = render(spec())
+    assert not differs(request, {**request, key: DESCRIBED[key]})
+
+
+@pytest.mark.parametrize("key", AWS_ADDED_TO_CONTAINER)
+def test_a_field_aws_adds_to_a_container_is_not_a_difference(key: str) -> None:
+    request = render(spec())
+    current = copy.deepcopy(request)
+    current["containerDefinitions"][0][key] = DESCRIBED["containerDefinitions"][0][key]
+    assert not differs(request, current)
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda s: s.update(task_role_arn=None),
+    lambda s: s["containers"][0].pop("health_check"),
+    lambda s: s["containers"][0].pop("port"),
+    lambda s: s["containers"][0].update(secrets={}),
+    lambda s: s["containers"][0].update(environment={}),
+    lambda s: s["containers"][0].pop("log_group"),
+])
+def test_a_managed_setting_removed_from_the_spec_is_a_difference(mutate) -> None:
+    changed = spec()
+    mutate(changed)
+    assert differs(render(changed), DESCRIBED)
+
+
+def test_only_the_keys_the_renderer_manages_are_compared() -> None:
+    """botocore's DescribeTaskDefinition example: an EC2 task with links, container memory and cpu 10."""
+    example = normalise(botocore_example("DescribeTaskDefinition")["taskDefinition"])
+    assert set(example) == {"family", "containerDefinitions"}
+    assert [set(c) for c in example["containerDefinitions"]] == [
+        {"name", "image", "essential", "environment"}, {"name", "image", "essential", "portMappings"}]
+
+
+def test_repository_credentials_are_rendered_as_a_reference() -> None:
+    containers = [dict(spec()["containers"][0], repository_credentials=REGISTRY_ARN)]
+    container = render(spec(containers=containers))["containerDefinitions"][0]
+    assert container["repositoryCredentials"] == {"credentialsParameter": REGISTRY_ARN}
+    assert "repositoryCredentials" not in render(spec())["containerDefinitions"][0]
+
+
+@pytest.mark.parametrize(("arn", "ok"), [
+    (REGISTRY_ARN, True),
+    ("arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:dockerhub-AbCdEf", True),
+    ("arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:team/dockerhub-AbCdEf", True),
+    ("hasura-blog/dockerhub", False),
+    ("arn:aws:ssm:us-east-1:123456789012:parameter/dockerhub", False),
+    ("arn:aws:secretsmanager:us-east-1:123456789012:dockerhub-AbCdEf", False),
+    ("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", False),
+    ('{"username": "hasura", "password": "hunter2"}', False),
+])
+def test_repository_credentials_must_be_a_secrets_manager_arn(arn: str, ok: bool) -> None:
+    containers = [dict(spec()["containers"][0], repository_credentials=arn)]
+    errors = [e for e in validate(spec(containers=containers)) if "repository_credentials" in e]
+    assert (errors == []) is ok, errors
+
+
+def test_repository_credentials_are_a_managed_key() -> None:
+    with_credentials = spec(containers=[dict(spec()["containers"][0], repository_credentials=REGISTRY_ARN)])
+    current = copy.deepcopy(DESCRIBED)
+    current["containerDefinitions"][0]["repositoryCredentials"] = {"credentialsParameter": REGISTRY_ARN}
+    assert not differs(render(with_credentials), current)
+    assert differs(render(spec()), current)  # removed
+    assert differs(render(with_credentials), DESCRIBED)  # added
