@@ -17,42 +17,63 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def emulator(*args: str, port: int) -> subprocess.CompletedProcess:
+def emulator(*args: str, port: int, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "tests.emulator", *args, "--port", str(port)],
-                          cwd=ROOT, capture_output=True, text=True, check=False)
+                          cwd=ROOT, capture_output=True, text=True, check=False,
+                          env=None if env is None else {**os.environ, **env})
 
 
-@pytest.fixture(scope="session")
-def port() -> Iterator[int]:
+def started_emulator(env: dict[str, str] | None = None) -> Iterator[int]:
+    """Start an emulator on a free port (with ``env`` added to its environment), yield the port, stop it."""
     from tests.emulator.__main__ import free_port
 
     number = free_port()
-    started = emulator("start", port=number)
+    started = emulator("start", port=number, env=env)
     assert started.returncode == 0, started.stderr
     yield number
     emulator("stop", port=number)
 
 
-@pytest.fixture(scope="session")
-def aws(port: int):
+def clients(port: int):
+    """boto3 clients for the emulator on ``port``: ``clients(port)("ec2")``."""
     def client(service: str):
         return boto3.client(service, endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
                             aws_access_key_id="emulator", aws_secret_access_key="emulator")
     return client
 
 
-@pytest.fixture(scope="session")
-def playbook(port: int):
+def playbook_command(port: int, path: str, *args: str, env_name: str = "local") -> tuple[list[str], dict[str, str]]:
+    """The ansible-playbook command line and environment for a run against inventories/local on ``port``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ANSIBLE_"))}
+    env.update(AWS_EMULATOR_PORT=str(port), ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_FORCE_COLOR="0",
+               PATH=f"{Path(sys.executable).parent}:{env.get('PATH', '')}")
+    command = [str(Path(sys.executable).parent / "ansible-playbook"), path, "-i", "inventories/local",
+               "-e", f"hasura_blog_env={env_name}", *args]
+    return command, env
+
+
+def playbook_runner(port: int):
     """Run a playbook against inventories/local with only AWS_EMULATOR_PORT set; return (rc, output)."""
     def run(path: str, *args: str, env_name: str = "local") -> tuple[int, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ANSIBLE_"))}
-        env.update(AWS_EMULATOR_PORT=str(port), ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_FORCE_COLOR="0",
-                   PATH=f"{Path(sys.executable).parent}:{env.get('PATH', '')}")
-        result = subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), path, "-i", "inventories/local",
-                                 "-e", f"hasura_blog_env={env_name}", *args],
-                                cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        command, env = playbook_command(port, path, *args, env_name=env_name)
+        result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
         return result.returncode, result.stdout + result.stderr
     return run
+
+
+@pytest.fixture(scope="session")
+def port() -> Iterator[int]:
+    yield from started_emulator()
+
+
+@pytest.fixture(scope="session")
+def aws(port: int):
+    return clients(port)
+
+
+@pytest.fixture(scope="session")
+def playbook(port: int):
+    return playbook_runner(port)
 
 
 @pytest.fixture
