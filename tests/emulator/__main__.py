@@ -2,16 +2,19 @@
 
     python -m tests.emulator start  [--port N]   start in the background, wait until it answers (no-op if running)
     python -m tests.emulator stop   [--port N]   stop it (no-op if not running)
-    python -m tests.emulator status [--port N]   exit 0 if it answers
+    python -m tests.emulator status [--port N]   exit 0 if it answers; print its realism settings as one JSON line
     python -m tests.emulator serve  [--port N]   run in the foreground (what ``start`` runs)
     python -m tests.emulator free-port           print a free TCP port on 127.0.0.1
 
 The port defaults to $AWS_EMULATOR_PORT, else 4566. State lives in .run/emulator-<port>.{pid,log}.
+With AWS_EMULATOR_REALISM=1 in its environment the emulator starts in realistic mode (see tests/emulator/realism):
+AWS's transitional states, lingering dependencies and throttling. GET/POST /_emulator/realism shows and changes it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import socket
@@ -115,13 +118,38 @@ def stop(port: int) -> int:
     return 0
 
 
-def serve(port: int, skip: tuple[str, ...]) -> int:
-    from tests.emulator import patches
+def realism_snapshot(port: int) -> dict | None:
+    """What GET /_emulator/realism answers, or None if the emulator does not answer it."""
+    try:
+        with urllib.request.urlopen(f"http://{HOST}:{port}/_emulator/realism", timeout=2) as reply:
+            return json.load(reply)
+    except (OSError, urllib.error.URLError, ValueError):
+        return None
 
+
+def serve(port: int, skip: tuple[str, ...], skip_behaviours: tuple[str, ...] = ()) -> int:
+    """Run moto's server as moto.server.main does, with the fidelity patches, the realism behaviours when
+    AWS_EMULATOR_REALISM=1, and the realism middleware (control endpoint, fault injection) in front."""
+    from tests.emulator import patches, realism
+
+    state = realism.from_environment()
+    realism.configure(state)
     patches.apply(skip)
-    from moto.server import main as moto_main
+    if state.enabled:
+        realism.apply(skip_behaviours)
+        print(f"realistic mode: {json.dumps(realism.snapshot())}", flush=True)
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import run_simple
 
-    moto_main(["-H", HOST, "-p", str(port)])
+    from tests.emulator.realism.middleware import RealismMiddleware
+
+    os.environ.setdefault("MOTO_PORT", str(port))
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: sys.exit(0))
+    app = DomainDispatcherApplication(create_backend_app)
+    app.debug = True  # type: ignore[attr-defined]
+    run_simple(HOST, port, RealismMiddleware(app, behaviours_applied=state.enabled), threaded=True,
+               request_handler=MotoRequestHandler)
     return 0
 
 
@@ -131,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["start", "stop", "status", "serve", "free-port"])
     parser.add_argument("--port", type=int, default=None)
     parser.add_argument("--skip-patch", action="append", default=[], help="serve without this patch (tests only)")
+    parser.add_argument("--skip-behaviour", action="append", default=[],
+                        help="serve realistic mode without this behaviour (tests only)")
     args = parser.parse_args(argv)
     port = args.port or default_port()
     if args.command == "start":
@@ -138,9 +168,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "stop":
         return stop(port)
     if args.command == "status":
-        return 0 if answers(port) else 1
+        if not answers(port):
+            return 1
+        snapshot = realism_snapshot(port)
+        if snapshot is not None:
+            print(json.dumps(snapshot))
+        return 0
     if args.command == "serve":
-        return serve(port, tuple(args.skip_patch))
+        return serve(port, tuple(args.skip_patch), tuple(args.skip_behaviour))
     print(free_port())
     return 0
 

@@ -148,11 +148,14 @@ class Lingering:
 LINGERING: list[Lingering] = []
 
 
-def linger(owner: str, *, vpc_id: str | None = None, subnet_ids=(), security_group_ids=()) -> None:
-    """Record that ``owner`` is gone but its network interfaces stay for ``duration('eni_linger')``."""
+def linger(owner: str, *, vpc_id: str | None = None, subnet_ids=(), security_group_ids=(),
+           since: float | None = None) -> None:
+    """Record that ``owner`` is gone (since ``since``, a ``now()`` value, by default now) but its network interfaces
+    stay for ``duration('eni_linger')``. A state worked out lazily passes the moment it switched, not when it was seen."""
     if STATE.enabled:
         with STATE.lock:
-            LINGERING.append(Lingering(owner, now(), vpc_id, frozenset(subnet_ids), frozenset(security_group_ids)))
+            LINGERING.append(Lingering(owner, now() if since is None else since, vpc_id, frozenset(subnet_ids),
+                                       frozenset(security_group_ids)))
 
 
 def lingering(*, vpc_id: str | None = None, subnet_id: str | None = None, security_group_id: str | None = None) -> list[str]:
