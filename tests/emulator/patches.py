@@ -11,7 +11,10 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from unittest import mock
+
+from tests.emulator import realism
 
 MINUTES_PER_DAY = 24 * 60
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
@@ -246,6 +249,210 @@ def _ecs_create_service_keeps_settings() -> list:
     return _started(mock.patch.object(EC2ContainerServiceResponse, "create_service", create_service))
 
 
+# Where a deployment's rollout started, on the emulator's clock (realism.now()); not part of AWS's answer.
+ECS_STARTED = "_started"
+# Why a deployment's tasks fail to start, set by realistic mode; such a deployment never completes here.
+ECS_FAILS = "_fails"
+
+
+def ecs_rollout_failure(backend: Any, service: Any, deployment: dict) -> str | None:
+    """Why the tasks of a deployment that starts now will fail to start, or None: here they always start.
+
+    Realistic mode replaces this (tests.emulator.realism.ecs) to fail rollouts on request or with new IAM roles.
+    """
+    return None
+
+
+def _ecs_begin(backend: Any, service: Any, deployment: dict) -> None:
+    deployment[ECS_STARTED] = realism.now()
+    reason = ecs_rollout_failure(backend, service, deployment)
+    if reason:
+        deployment[ECS_FAILS] = reason
+
+
+def start_ecs_deployment(backend: Any, service: Any) -> dict:
+    """Start a new PRIMARY deployment of the service's task definition. The previous deployments that still have
+    running tasks stay, ACTIVE; the others are gone (AWS: ACTIVE means "still has running tasks")."""
+    from moto.core.utils import utcnow
+    from moto.moto_api._internal import mock_random
+
+    previous = next((d for d in service.deployments if d["status"] == "PRIMARY"), {})
+    service.deployments[:] = [d for d in service.deployments if d["runningCount"] > 0]
+    for deployment in service.deployments:
+        if deployment["status"] == "PRIMARY":
+            deployment["status"] = "ACTIVE"
+    identifier = f"ecs-svc/{mock_random.randint(10**18, 10**19 - 1)}"
+    now = utcnow()
+    deployment = {key: value for key, value in previous.items() if not key.startswith("_")}
+    deployment.update(id=identifier, status="PRIMARY", taskDefinition=service.task_definition,
+                      desiredCount=service.desired_count, pendingCount=service.desired_count, runningCount=0,
+                      failedTasks=0, createdAt=now, updatedAt=now, rolloutState="IN_PROGRESS",
+                      rolloutStateReason=f"ECS deployment {identifier} in progress.")
+    if service.network_configuration:
+        deployment["networkConfiguration"] = service.network_configuration
+    service.deployments.insert(0, deployment)
+    _ecs_begin(backend, service, deployment)
+    return deployment
+
+
+def _ecs_set_counts(backend: Any, service: Any, running: int, pending: int) -> None:
+    """Set the service's task counts, and the cluster's by the same difference (moto keeps both)."""
+    cluster = backend.clusters.get(service.cluster_name)
+    if cluster is not None:
+        backend.update_cluster_resources(cluster, running - service.running_count, task_state="RUNNING")
+        backend.update_cluster_resources(cluster, pending - service.pending_count, task_state="PENDING")
+    service.running_count, service.pending_count = running, pending
+
+
+def settle_ecs_service(backend: Any, service: Any) -> None:
+    """Bring an ACTIVE service's deployments up to the emulator's clock.
+
+    A PRIMARY deployment whose tasks start (no ECS_FAILS) is COMPLETED once duration('ecs_rollout') has passed since
+    it started (at once unless realistic mode is on): runningCount == desiredCount, and the older deployments are gone.
+    The service counts the tasks of all its deployments. Realistic mode wraps this to fail deployments.
+    """
+    from moto.core.utils import utcnow
+
+    if service.status != "ACTIVE" or not service.deployments:
+        return
+    with realism.STATE.lock:
+        primary = next((d for d in service.deployments if d["status"] == "PRIMARY"), None)
+        if primary is None:
+            return
+        primary["desiredCount"] = service.desired_count
+        due = realism.elapsed(primary.get(ECS_STARTED, float("-inf")), "ecs_rollout")
+        if primary["rolloutState"] == "IN_PROGRESS" and not primary.get(ECS_FAILS) and due:
+            primary.update(rolloutState="COMPLETED", rolloutStateReason=f"ECS deployment {primary['id']} completed.",
+                           updatedAt=utcnow())
+            service.deployments[:] = [primary]
+        if primary["rolloutState"] == "COMPLETED":
+            primary.update(runningCount=service.desired_count, pendingCount=0)
+        _ecs_set_counts(backend, service, sum(d["runningCount"] for d in service.deployments),
+                        sum(d["pendingCount"] for d in service.deployments))
+
+
+def _ecs_deployments_complete() -> list:
+    """AWS: a deployment whose tasks start reaches rolloutState COMPLETED, with runningCount == desiredCount, and
+    the deployments it replaced are gone. CreateService starts a deployment; so does UpdateService with a new task
+    definition or forceNewDeployment (the service then reports the task definition's full ARN).
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html,
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html
+
+    moto reports rolloutState IN_PROGRESS with runningCount 0 forever (unless MOTO_ECS_SERVICE_RUNNING is set),
+    keeps the first deployment's task definition after UpdateService, and stores the task definition as given.
+    Here a deployment completes once duration('ecs_rollout') has passed: at once, unless realistic mode is on.
+    """
+    from moto.ecs.models import EC2ContainerServiceBackend
+
+    backend_class = EC2ContainerServiceBackend
+    create_original = backend_class.create_service
+    update_original = backend_class.update_service
+    describe_original = backend_class.describe_services
+    delete_original = backend_class.delete_service
+
+    def create_service(self: Any, *args: Any, **kwargs: Any) -> Any:
+        service = create_original(self, *args, **kwargs)
+        if service.deployments:
+            _ecs_begin(self, service, service.deployments[0])
+        settle_ecs_service(self, service)
+        return service
+
+    def update_service(self: Any, service_properties: dict) -> Any:
+        current = self._get_service(service_properties.get("cluster", "default"), service_properties["service"].split("/")[-1])
+        settle_ecs_service(self, current)
+        before = current.task_definition
+        force = service_properties.pop("force_new_deployment", False)  # moto would rewrite the PRIMARY deployment
+        service = update_original(self, service_properties)
+        if service.task_definition:
+            service.task_definition = self.describe_task_definition(service.task_definition).arn
+        if service.deployments and (force or service.task_definition != before):
+            start_ecs_deployment(self, service)
+        settle_ecs_service(self, service)
+        return service
+
+    def describe_services(self: Any, *args: Any, **kwargs: Any) -> tuple[list, list]:
+        services, failures = describe_original(self, *args, **kwargs)
+        for service in services:
+            settle_ecs_service(self, service)
+        return services, failures
+
+    def delete_service(self: Any, cluster_name: str, service_name: str, force: bool) -> Any:
+        settle_ecs_service(self, self._get_service(cluster_name, service_name))
+        return delete_original(self, cluster_name, service_name, force)
+
+    return _started(
+        mock.patch.object(backend_class, "create_service", create_service),
+        mock.patch.object(backend_class, "update_service", update_service),
+        mock.patch.object(backend_class, "describe_services", describe_services),
+        mock.patch.object(backend_class, "delete_service", delete_service),
+    )
+
+
+# PostgreSQL versions that RDS offers for new instances (2026): the minors of 15, 16 and 17 that are still in
+# standard support. From May 2026 RDS no longer creates instances on 15.9-15.12, 16.5-16.8 or 17.1-17.4 (their
+# end of standard support is 31 May 2026; older minors were retired before). Sources: "Release calendars for
+# Amazon RDS for PostgreSQL" and "Amazon RDS for PostgreSQL updates":
+# https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-release-calendar.html
+# https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-versions.html
+RDS_POSTGRES_VERSIONS = ("15.13", "15.14", "15.15", "16.9", "16.10", "16.11", "17.5", "17.6", "17.7")
+
+
+def _major(version: str) -> str:
+    return version.split(".")[0]
+
+
+def _order(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def rds_engine_versions(engine: str | None, version: str | None, default_only: bool) -> list[dict]:
+    """What DescribeDBEngineVersions answers for these filters (postgres only; other engines: none).
+
+    A version without a dot ("15") stands for its major version. The default of a major version is its newest
+    minor, and the engine's default is the newest version offered (inferred: AWS documents that a default exists,
+    not which one it is).
+    """
+    if engine not in (None, "postgres"):
+        return []
+    versions = [v for v in RDS_POSTGRES_VERSIONS
+                if not version or v == version or ("." not in version and _major(v) == version)]
+    if default_only and versions:
+        versions = [max(versions, key=_order)]
+    return [{
+        "Engine": "postgres",
+        "MajorEngineVersion": _major(v),
+        "EngineVersion": v,
+        "DBParameterGroupFamily": f"postgres{_major(v)}",
+        "DBEngineDescription": "PostgreSQL",
+        "DBEngineVersionDescription": f"PostgreSQL {v}-R1",
+        "Status": "available",
+        "ExportableLogTypes": ["postgresql", "upgrade"],
+        "SupportsLogExportsToCloudwatchLogs": True,
+        "SupportsReadReplica": True,
+        "ValidUpgradeTarget": [{"Engine": "postgres", "EngineVersion": t, "Description": f"PostgreSQL {t}-R1",
+                                "AutoUpgrade": False, "IsMajorVersionUpgrade": False}
+                               for t in RDS_POSTGRES_VERSIONS if _major(t) == _major(v) and _order(t) > _order(v)],
+    } for v in versions]
+
+
+def _rds_engine_versions() -> list:
+    """AWS: DescribeDBEngineVersions lists the engine versions RDS offers for new instances; a role can check its
+    pinned PostgreSQL version read-only. https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBEngineVersions.html
+
+    moto 5.2.5 does not implement the action: NotImplementedError in process, HTTP 500 from the server.
+    Here it answers RDS_POSTGRES_VERSIONS (see there for the AWS sources).
+    """
+    from moto.core.responses import ActionResult
+    from moto.rds.responses import RDSResponse
+
+    def describe_db_engine_versions(self) -> ActionResult:
+        found = rds_engine_versions(self.params.get("Engine"), self.params.get("EngineVersion"),
+                                    bool(self.params.get("DefaultOnly")))
+        return ActionResult({"DBEngineVersions": found})
+
+    return _started(mock.patch.object(RDSResponse, "describe_db_engine_versions", describe_db_engine_versions, create=True))
+
+
 PATCHES: tuple[Patch, ...] = (
     Patch("iam_managed_policies", "AWS managed IAM policies exist in every account", _load_iam_managed_policies),
     Patch("rds_adjacent_windows", "adjacent RDS backup and maintenance windows are accepted", _adjacent_rds_windows),
@@ -255,6 +462,9 @@ PATCHES: tuple[Patch, ...] = (
     Patch("alb_default_attributes", "a new ALB reports all its attributes with AWS's defaults", _alb_default_attributes),
     Patch("ecs_create_service_keeps_settings", "CreateService keeps the deployment configuration, grace period and ECS Exec",
           _ecs_create_service_keeps_settings),
+    Patch("ecs_deployments_complete", "a deployment whose tasks start completes, with runningCount == desiredCount",
+          _ecs_deployments_complete),
+    Patch("rds_engine_versions", "DescribeDBEngineVersions lists the PostgreSQL versions RDS offers", _rds_engine_versions),
 )
 
 

@@ -29,16 +29,6 @@ LIVE_ECS_SERVICE = ("ACTIVE", "DRAINING")
 _disassociate = ElasticAddressBackend.disassociate_address
 
 
-def _linger_from(since: float, owner: str, vpc_id: str | None, subnet_ids: list[str]) -> None:
-    """realism.linger, but from the moment the owner went away: a lazily settled transition happened earlier than now.
-
-    (realism.linger has no ``since`` parameter; this appends the same record it would.)
-    """
-    if realism.STATE.enabled:
-        with realism.STATE.lock:
-            realism.LINGERING.append(realism.Lingering(owner, since, vpc_id, frozenset(subnet_ids), frozenset()))
-
-
 def _settle_gateway(backend: Any, gateway: NatGateway) -> None:
     """Move one NAT gateway on to the state its timestamps say it has reached by realism.now()."""
     created = gateway.__dict__.get("_realism_created")
@@ -50,7 +40,8 @@ def _settle_gateway(backend: Any, gateway: NatGateway) -> None:
         for eip in list(backend.addresses):
             if eip.eni is not None and eip.eni is gateway._eni:
                 _disassociate(backend, association_id=eip.association_id)
-        _linger_from(deleting + realism.duration("nat_gateway_deleting"), gateway.id, gateway.vpc_id, [gateway.subnet_id])
+        realism.linger(gateway.id, vpc_id=gateway.vpc_id, subnet_ids=[gateway.subnet_id],
+                       since=deleting + realism.duration("nat_gateway_deleting"))
 
 
 def settle(backend: Any) -> None:

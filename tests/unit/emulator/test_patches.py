@@ -171,6 +171,51 @@ def test_ecs_create_service_keeps_its_settings(patched: bool) -> None:
         assert service.get("enableExecuteCommand") is None
 
 
+def test_ecs_deployments_complete(patched: bool) -> None:
+    ecs = boto3.client("ecs", region_name=REGION)
+    ecs.create_cluster(clusterName="c")
+    first, second = (ecs.register_task_definition(family="f", containerDefinitions=[
+        {"name": "x", "image": f"nginx:1.2{i}", "memory": 128}])["taskDefinition"]["taskDefinitionArn"] for i in (7, 8))
+    ecs.create_service(cluster="c", serviceName="s", taskDefinition="f:1", desiredCount=2, launchType="FARGATE")
+    service = ecs.describe_services(cluster="c", services=["s"])["services"][0]
+    if not patched:
+        assert [(d["rolloutState"], d["runningCount"]) for d in service["deployments"]] == [("IN_PROGRESS", 0)]
+        assert service["runningCount"] == 0
+        updated = ecs.update_service(cluster="c", service="s", taskDefinition="f:2")["service"]
+        assert updated["taskDefinition"] == "f:2" and updated["deployments"][0]["taskDefinition"] == first
+        return
+    (deployment,) = service["deployments"]
+    assert (deployment["status"], deployment["rolloutState"], deployment["runningCount"], deployment["pendingCount"]) == (
+        "PRIMARY", "COMPLETED", 2, 0)
+    assert (service["runningCount"], service["pendingCount"]) == (2, 0)
+    updated = ecs.update_service(cluster="c", service="s", taskDefinition="f:2")["service"]
+    (rolled,) = updated["deployments"]
+    assert updated["taskDefinition"] == rolled["taskDefinition"] == second
+    assert rolled["id"] != deployment["id"] and rolled["rolloutState"] == "COMPLETED"
+    forced = ecs.update_service(cluster="c", service="s", forceNewDeployment=True, desiredCount=3)["service"]
+    (new,) = forced["deployments"]
+    assert new["id"] != rolled["id"] and (new["taskDefinition"], new["runningCount"], forced["runningCount"]) == (second, 3, 3)
+    scaled = ecs.update_service(cluster="c", service="s", desiredCount=1)["service"]
+    assert [d["id"] for d in scaled["deployments"]] == [new["id"]] and scaled["deployments"][0]["runningCount"] == 1
+
+
+def test_rds_engine_versions(patched: bool) -> None:
+    rds = boto3.client("rds", region_name=REGION)
+    if not patched:
+        with pytest.raises(NotImplementedError):
+            rds.describe_db_engine_versions(Engine="postgres", EngineVersion="15.15")
+        return
+    (pinned,) = rds.describe_db_engine_versions(Engine="postgres", EngineVersion="15.15")["DBEngineVersions"]
+    assert (pinned["EngineVersion"], pinned["Status"], pinned["DBParameterGroupFamily"]) == ("15.15", "available", "postgres15")
+    assert rds.describe_db_engine_versions(Engine="postgres", EngineVersion="15.12")["DBEngineVersions"] == []
+    offered = [v["EngineVersion"] for v in rds.describe_db_engine_versions(Engine="postgres")["DBEngineVersions"]]
+    assert offered == list(patches.RDS_POSTGRES_VERSIONS) and {"15.13", "15.14", "15.15"} <= set(offered)
+    default = rds.describe_db_engine_versions(Engine="postgres", EngineVersion="15", DefaultOnly=True)["DBEngineVersions"]
+    assert [v["EngineVersion"] for v in default] == ["15.15"]
+    assert [t["EngineVersion"] for t in rds.describe_db_engine_versions(Engine="postgres", EngineVersion="15.13")[
+        "DBEngineVersions"][0]["ValidUpgradeTarget"]] == ["15.14", "15.15"]
+
+
 def test_unknown_patch_names_are_refused() -> None:
     with pytest.raises(ValueError, match="unknown patches"):
         patches.apply(skip=("no_such_patch",))
