@@ -1,0 +1,209 @@
+"""The whole lifecycle on the emulator in realistic mode, with throttling and 5xx answers injected.
+
+AWS is slow and eventually consistent: resources pass through transitional states, deleted things linger, new
+roles cannot be assumed at once, and calls are throttled. This test meets all of it, as a user would:
+deploy runs killed at three points (after the NAT gateways, while the database is creating, while the services
+are being created), a re-run and a plan while the database is still creating, a converging re-run, a settled
+re-run that changes nothing, a rollout that the circuit breaker fails, a teardown, an immediate redeploy, a
+second teardown, and nothing left.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from .conftest import ROOT, changed, clients, playbook_command, playbook_runner, started_emulator
+
+ENV = "life-it"
+PREFIX = f"hasura-blog-{ENV}"
+SERVICES = (f"{PREFIX}-hasura", f"{PREFIX}-nextjs")
+# Seconds. The database stays creating, then backing-up, until the test lets it go on; everything else is short.
+DURATIONS = {
+    "nat_gateway_pending": 3, "nat_gateway_deleting": 3,
+    "rds_creating": 3600, "rds_backing_up": 3600, "rds_modifying": 2, "rds_deleting": 4,
+    "alb_provisioning": 4, "alb_deleting": 3,
+    "ecs_rollout": 3, "ecs_draining": 4, "ecs_service_linked_role": 3,
+    "secret_deletion": 75, "eni_linger": 5, "iam_propagation": 6,
+}
+REALISM = {
+    "AWS_EMULATOR_REALISM": "1",
+    "AWS_EMULATOR_DURATIONS": ",".join(f"{name}={seconds}" for name, seconds in DURATIONS.items()),
+    "AWS_EMULATOR_FAULT_RATE": "0.03",
+    "AWS_EMULATOR_FAULT_SEED": "11",
+}
+
+
+@pytest.fixture(scope="module")
+def realistic() -> Iterator[int]:
+    yield from started_emulator(REALISM)
+
+
+def control(port: int, **payload) -> dict:
+    """POST to the emulator's realism control endpoint; return its snapshot."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/_emulator/realism", data=json.dumps(payload).encode(),
+                                     method="POST" if payload else "GET", headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as reply:
+        return json.load(reply)
+
+
+def process_tree(root: int) -> list[int]:
+    """``root`` and every process descended from it (Ansible runs modules in their own sessions)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parents[int(entry)] = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        tree += frontier
+    return tree
+
+
+def kill_tree(root: int) -> None:
+    """SIGKILL a run and everything it started, as when the controller dies (an OOM kill, a lost AWX node)."""
+    for pid in process_tree(root):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def killed_run(port: int, *args: str, when: Callable[[str], bool], timeout: float = 900) -> str:
+    """Run site.yml and kill it with everything it started as soon as ``when(output so far)`` holds. Returns the
+    output; fails if the run ended before it was killed."""
+    command, env = playbook_command(port, "site.yml", *args, env_name=ENV)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        if when("".join(lines)):
+            kill_tree(process.pid)
+            process.wait()
+            reader.join(5)
+            # A request that was on its way when the run died still completes, as it would on AWS.
+            time.sleep(2)
+            return "".join(lines)
+        time.sleep(0.2)
+    kill_tree(process.pid)
+    process.wait()
+    reader.join(5)
+    pytest.fail(f"the run ended (rc {process.returncode}) before the kill point:\n{''.join(lines)[-3000:]}")
+
+
+def banner(task: str) -> Callable[[str], bool]:
+    return lambda output: f"TASK [{task}" in output
+
+
+def resources(aws) -> dict[str, list[str]]:
+    """Everything of this environment that a duplicate would show in, by kind."""
+    ec2, elbv2, ecs = aws("ec2"), aws("elbv2"), aws("ecs")
+    ours = [{"Name": "tag:Environment", "Values": [ENV]}]
+    balancers = [lb for lb in elbv2.describe_load_balancers()["LoadBalancers"] if lb["LoadBalancerName"].startswith(PREFIX)]
+    try:
+        services = ecs.describe_services(cluster=f"{PREFIX}-cluster", services=list(SERVICES))["services"]
+    except ecs.exceptions.ClusterNotFoundException:
+        services = []
+    return {
+        "vpcs": [v["VpcId"] for v in ec2.describe_vpcs(Filters=ours)["Vpcs"]],
+        "subnets": [s["SubnetId"] for s in ec2.describe_subnets(Filters=ours)["Subnets"]],
+        "nat_gateways": [n["NatGatewayId"] for n in ec2.describe_nat_gateways(Filter=ours)["NatGateways"]
+                         if n["State"] not in ("deleted", "deleting", "failed")],
+        "elastic_ips": [a["AllocationId"] for a in ec2.describe_addresses(Filters=ours)["Addresses"]],
+        "security_groups": [g["GroupId"] for g in ec2.describe_security_groups(Filters=ours)["SecurityGroups"]],
+        "db_instances": [d["DBInstanceIdentifier"] for d in aws("rds").describe_db_instances()["DBInstances"]
+                         if d["DBInstanceIdentifier"].startswith(PREFIX)],
+        "load_balancers": [lb["LoadBalancerArn"] for lb in balancers],
+        "target_groups": [t["TargetGroupArn"] for t in elbv2.describe_target_groups()["TargetGroups"]
+                          if t["TargetGroupName"].startswith(PREFIX)],
+        "services": [s["serviceArn"] for s in services if s["status"] == "ACTIVE"],
+        "task_definitions": [arn for family in SERVICES
+                             for arn in ecs.list_task_definitions(familyPrefix=family, status="ACTIVE")["taskDefinitionArns"]],
+        "secrets": [s["Name"] for s in aws("secretsmanager").list_secrets()["SecretList"]
+                    if s["Name"].startswith(f"hasura-blog/{ENV}/")],
+        "roles": [r["RoleName"] for r in aws("iam").list_roles()["Roles"] if r["RoleName"].startswith(PREFIX)],
+        "log_groups": [g["logGroupName"] for g in aws("logs").describe_log_groups(logGroupNamePrefix=f"/ecs/{PREFIX}/")["logGroups"]],
+    }
+
+
+def test_lifecycle_in_realistic_mode(realistic: int) -> None:
+    port, aws, playbook = realistic, clients(realistic), playbook_runner(realistic)
+    ecs, rds = aws("ecs"), aws("rds")
+
+    def ok(rc: int, out: str) -> str:
+        assert rc == 0, out[-4000:]
+        return out
+
+    # 1. A first deploy in a new account, killed right after the NAT gateways are up. The re-run finds them.
+    killed_run(port, when=banner("hasura_blog.aws.nat : present | Route the public subnets"))
+    assert len(resources(aws)["nat_gateways"]) == 2
+
+    # 2. Killed again right after the database creation started: it is creating, with no endpoint.
+    killed_run(port, when=banner("hasura_blog.aws.alb : present"))
+    creating = rds.describe_db_instances(DBInstanceIdentifier=f"{PREFIX}-postgres")["DBInstances"][0]
+    assert creating["DBInstanceStatus"] == "creating" and "Endpoint" not in creating
+
+    # 3. A plan while it is creating: no crash (amazon.aws rds_instance raised KeyError 'Endpoint'), nothing written.
+    before = resources(aws)
+    out = ok(*playbook("site.yml", "--check", "--diff", env_name=ENV))
+    assert "is still being created" in out
+    assert resources(aws) == before
+
+    # 4. A re-run while it is still creating gets to the services and waits for the database, which then comes up
+    #    (and stays backing-up, which serves connections). The run is killed while the services are being created.
+    def services_being_created(output: str) -> bool:
+        if "ecs_services : present | Wait for the database" in output and control(port)["durations"]["rds_creating"]:
+            control(port, durations={"rds_creating": 0})
+        return "Create or update the services" in output and bool(resources(aws)["services"])
+
+    killed_run(port, when=services_being_created)
+    assert rds.describe_db_instances(DBInstanceIdentifier=f"{PREFIX}-postgres")["DBInstances"][0]["DBInstanceStatus"] \
+        == "backing-up"
+
+    # 5. The re-run converges; 6. a settled re-run changes nothing and registers no revision.
+    ok(*playbook("site.yml", env_name=ENV))
+    settled = resources(aws)
+    expected = {"vpcs": 1, "subnets": 4, "nat_gateways": 2, "elastic_ips": 2, "security_groups": 3, "db_instances": 1,
+                "load_balancers": 1, "target_groups": 2, "services": 2, "task_definitions": 2, "secrets": 6, "roles": 2,
+                "log_groups": 2}
+    assert {kind: len(ids) for kind, ids in settled.items()} == expected, settled
+    out = ok(*playbook("site.yml", env_name=ENV))
+    assert changed(out) == 0, out[-4000:]
+    assert resources(aws) == settled
+    for name in SERVICES:
+        service = ecs.describe_services(cluster=f"{PREFIX}-cluster", services=[name])["services"][0]
+        assert [d["rolloutState"] for d in service["deployments"]] == ["COMPLETED"]
+
+    # A rollout that the circuit breaker fails is a failure, with ECS's reason and the revision that runs instead.
+    control(port, fail_rollouts=[SERVICES[0]])
+    rc, out = playbook("site.yml", "-e", "ecs_services_hasura_image=hasura/graphql-engine:v2.48.6", env_name=ENV)
+    assert rc != 0, out[-4000:]
+    assert f"The service {SERVICES[0]} did not roll out {SERVICES[0]}:2" in out, out[-4000:]
+    assert f"It runs {SERVICES[0]}:1" in out, out[-4000:]
+    assert ecs.describe_services(cluster=f"{PREFIX}-cluster", services=[SERVICES[0]])["services"][0]["taskDefinition"] \
+        .endswith(f"{SERVICES[0]}:1")
+
+    # 7. Teardown while services drain, network interfaces linger and the NAT gateways delete; 8. an immediate
+    #    redeploy (secret names still blocked); 9. teardown again; 10. nothing left.
+    ok(*playbook("playbooks/teardown.yml", env_name=ENV))
+    assert not any(resources(aws).values()), resources(aws)
+    ok(*playbook("site.yml", env_name=ENV))
+    assert {kind: len(ids) for kind, ids in resources(aws).items()} == {**expected, "task_definitions": 2}
+    ok(*playbook("playbooks/teardown.yml", env_name=ENV))
+    assert not any(resources(aws).values()), resources(aws)
+    assert control(port)["faults_injected"] > 0
