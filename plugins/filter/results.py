@@ -10,8 +10,10 @@ short_description: Everything a failed task result says about its error
 description:
   - Returns the message, the error code and message of a botocore error, and the traceback of a module that did
     not catch it, as one string; an empty string for a task that did not fail.
-  - The roles retry a call while this text names a transient AWS condition, for example
-    C(Unable to assume the service linked role) or C(ClusterContainsServicesException), and fail at once otherwise.
+  - The roles retry a call while this text names a transient AWS condition, for example a secret name that a
+    deletion still holds, and fail at once otherwise.
+  - In C(until), ansible-core 2.19 shows only the results of modules that catch their errors (C(msg), C(error));
+    the text of an uncaught error (a traceback) is there only after the last try.
   - The same file provides C(seconds_since) (the age of an ISO 8601 timestamp that an AWS module returned).
 options:
   _input:
@@ -21,15 +23,16 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Retry while the service-linked role is new
-  community.aws.ecs_cluster:
-    name: demo
-    capacity_providers: [FARGATE]
+- name: Retry while a deletion still holds the secret's name
+  community.aws.secretsmanager_secret:
+    name: demo/secret
+    secret: "{{ value }}"
     state: present
-  register: cluster
-  until: cluster is succeeded or 'service linked role' not in cluster | hasura_blog.aws.error_text
+  register: secret
+  until: secret is succeeded or 'scheduled for deletion' not in secret | hasura_blog.aws.error_text
   retries: 12
   delay: 10
+  no_log: true
 """
 
 RETURN = r"""
