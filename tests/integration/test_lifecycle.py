@@ -85,6 +85,7 @@ def killed_run(port: int, *args: str, when: Callable[[str], bool], timeout: floa
     """Run site.yml and kill it with everything it started as soon as ``when(output so far)`` holds. Returns the
     output; fails if the run ended before it was killed."""
     command, env = playbook_command(port, "site.yml", *args, env_name=ENV)
+    env["PYTHONUNBUFFERED"] = "1"  # each task banner reaches the test when it is printed
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                start_new_session=True)
     lines: list[str] = []
@@ -167,7 +168,8 @@ def test_lifecycle_in_realistic_mode(realistic: int) -> None:
     # 4. A re-run while it is still creating gets to the services and waits for the database, which then comes up
     #    (and stays backing-up, which serves connections). The run is killed while the services are being created.
     def services_being_created(output: str) -> bool:
-        if "ecs_services : present | Wait for the database" in output and control(port)["durations"]["rds_creating"]:
+        if "rds : wait | Wait until the instance serves connections" in output \
+                and control(port)["durations"]["rds_creating"]:
             control(port, durations={"rds_creating": 0})
         return "Create or update the services" in output and bool(resources(aws)["services"])
 

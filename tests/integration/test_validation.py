@@ -39,3 +39,13 @@ def test_numbers_given_as_key_value_extra_vars(aws, playbook, extra: list, messa
     assert message in out
     assert "changed=0" in out.split("PLAY RECAP")[-1]
     assert aws("ec2").describe_vpcs(Filters=[{"Name": "tag:Environment", "Values": [ENV]}])["Vpcs"] == []
+
+
+def test_an_engine_version_aws_no_longer_offers_fails_before_the_first_write(aws, playbook) -> None:
+    # 15.4 (the reference's version) is retired: AWS no longer creates instances with it.
+    rc, out = playbook("site.yml", "-e", "rds_engine_version=15.4", env_name=ENV)
+    assert rc != 0
+    assert "rds_engine_version 15.4 is not offered for new PostgreSQL instances in us-east-1" in out
+    assert "AWS offers 15.13, 15.14, 15.15" in out
+    assert "changed=0" in out.split("PLAY RECAP")[-1]
+    assert aws("ec2").describe_vpcs(Filters=[{"Name": "tag:Environment", "Values": [ENV]}])["Vpcs"] == []
