@@ -468,16 +468,21 @@ PATCHES: tuple[Patch, ...] = (
 )
 
 
+def start_named(items, skip: tuple[str, ...], kind: str) -> list:
+    """Start every item (a Patch or a realism Behaviour) not named in ``skip``; return their patchers."""
+    unknown = set(skip) - {item.name for item in items}
+    if unknown:
+        raise ValueError(f"unknown {kind}: {sorted(unknown)}")
+    started: list = []
+    for item in items:
+        if item.name not in skip:
+            started.extend(item.apply())
+    return started
+
+
 def apply(skip: tuple[str, ...] = ()) -> list:
     """Apply every patch not named in ``skip``; return the patchers so a caller can stop them."""
-    unknown = set(skip) - {p.name for p in PATCHES}
-    if unknown:
-        raise ValueError(f"unknown patches: {sorted(unknown)}")
-    started: list = []
-    for patch in PATCHES:
-        if patch.name not in skip:
-            started.extend(patch.apply())
-    return started
+    return start_named(PATCHES, skip, "patches")
 
 
 def revert(patchers: list) -> None:

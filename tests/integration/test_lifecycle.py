@@ -204,8 +204,17 @@ def test_lifecycle_in_realistic_mode(realistic: int) -> None:
     #    redeploy (secret names still blocked); 9. teardown again; 10. nothing left.
     ok(*playbook("playbooks/teardown.yml", env_name=ENV))
     assert not any(resources(aws).values()), resources(aws)
-    ok(*playbook("site.yml", env_name=ENV))
-    assert {kind: len(ids) for kind, ids in resources(aws).items()} == {**expected, "task_definitions": 2}
+    #    This time with registry credentials in the vault (here -e): they become a secret that each container pulls with.
+    registry = {"hasura_blog_registry_username": "blog-puller", "hasura_blog_registry_password": "Registry-Token-0123456789"}
+    out = ok(*playbook("site.yml", *[a for k, v in registry.items() for a in ("-e", f"{k}={v}")], env_name=ENV))
+    assert registry["hasura_blog_registry_password"] not in out
+    assert {kind: len(ids) for kind, ids in resources(aws).items()} == {**expected, "secrets": 7}
+    credentials = aws("secretsmanager").describe_secret(SecretId=f"hasura-blog/{ENV}/registry-credentials")["ARN"]
+    assert json.loads(aws("secretsmanager").get_secret_value(SecretId=credentials)["SecretString"]) \
+        == {"username": "blog-puller", "password": registry["hasura_blog_registry_password"]}
+    for name in SERVICES:
+        container = ecs.describe_task_definition(taskDefinition=name)["taskDefinition"]["containerDefinitions"][0]
+        assert container["repositoryCredentials"] == {"credentialsParameter": credentials}
     ok(*playbook("playbooks/teardown.yml", env_name=ENV))
     assert not any(resources(aws).values()), resources(aws)
     assert control(port)["faults_injected"] > 0

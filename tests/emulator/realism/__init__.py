@@ -220,12 +220,6 @@ def behaviours() -> tuple[Behaviour, ...]:
 
 def apply(skip: tuple[str, ...] = ()) -> list:
     """Start every behaviour not named in ``skip``; return the patchers (stop them with patches.revert)."""
-    every = behaviours()
-    unknown = set(skip) - {b.name for b in every}
-    if unknown:
-        raise ValueError(f"unknown behaviours: {sorted(unknown)}")
-    started: list = []
-    for behaviour in every:
-        if behaviour.name not in skip:
-            started.extend(behaviour.apply())
-    return started
+    from tests.emulator.patches import start_named
+
+    return start_named(behaviours(), skip, "behaviours")
