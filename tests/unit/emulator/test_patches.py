@@ -11,6 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
+from tests.unit.emulator.conftest import isolate_aws
 from tests.emulator import patches
 
 REGION = "us-east-1"
@@ -19,11 +20,7 @@ EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionR
 
 @pytest.fixture(params=[True, False], ids=["patched", "moto"])
 def patched(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[bool]:
-    monkeypatch.delenv("MOTO_IAM_LOAD_MANAGED_POLICIES", raising=False)
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    isolate_aws(monkeypatch)
     started = patches.apply() if request.param else []
     try:
         with mock_aws():

@@ -24,6 +24,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from werkzeug.serving import make_server
 from werkzeug.test import Client
 
+from tests.unit.emulator.conftest import isolate_aws
 from tests.emulator import realism
 from tests.emulator.__main__ import free_port
 from tests.emulator.realism.middleware import FAULTS, RealismMiddleware
@@ -70,10 +71,7 @@ class Emulator:
 
 @pytest.fixture
 def emulator(state: realism.Realism, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    isolate_aws(monkeypatch)
     # botocore sleeps between retries (up to seconds); the retries themselves are what is tested.
     monkeypatch.setattr(botocore.endpoint, "time", types.SimpleNamespace(sleep=lambda seconds: None))
     middleware = RealismMiddleware(DomainDispatcherApplication(create_backend_app), behaviours_applied=True)

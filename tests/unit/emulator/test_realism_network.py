@@ -11,6 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
+from tests.unit.emulator.conftest import isolate_aws
 from tests.emulator import patches, realism
 from tests.emulator.realism import ec2 as ec2_behaviours
 from tests.emulator.realism import elbv2 as elbv2_behaviours
@@ -28,11 +29,7 @@ def with_behaviour(name: str) -> pytest.MarkDecorator:
 
 @pytest.fixture
 def realistic(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[bool]:
-    monkeypatch.delenv("MOTO_IAM_LOAD_MANAGED_POLICIES", raising=False)
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    isolate_aws(monkeypatch)
     previous = realism.STATE
     realism.configure(realism.Realism(enabled=True, durations=dict(DURATIONS)))
     realism.LINGERING.clear()
@@ -352,10 +349,7 @@ def test_behaviours_name_their_aws_source() -> None:
 def test_network_teardown_with_every_behaviour(monkeypatch: pytest.MonkeyPatch) -> None:
     """All behaviours together, as the launcher applies them: a teardown in the right order still meets
     DependencyViolation until the NAT gateway is deleted and the interfaces of the gateway and the ALB are gone."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
+    isolate_aws(monkeypatch)
     previous = realism.STATE
     realism.configure(realism.Realism(enabled=True, durations=dict(DURATIONS)))
     realism.LINGERING.clear()

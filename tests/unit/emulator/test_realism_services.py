@@ -14,6 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
+from tests.unit.emulator.conftest import isolate_aws
 from tests.emulator import patches, realism
 from tests.emulator.realism import ecs, iam, rds, secretsmanager
 
@@ -30,10 +31,7 @@ BREAKER = {"deploymentCircuitBreaker": {"enable": True, "rollback": True}, "maxi
 @contextlib.contextmanager
 def emulator(monkeypatch: pytest.MonkeyPatch, behaviours: tuple[str, ...] = (), enabled: bool = True) -> Iterator[None]:
     """moto in process with the fidelity patches, realistic mode configured with DURATIONS and these behaviours."""
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "MOTO_IAM_LOAD_MANAGED_POLICIES", "MOTO_ECS_SERVICE_RUNNING"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    isolate_aws(monkeypatch)
     previous, lingering = realism.STATE, list(realism.LINGERING)
     realism.configure(realism.Realism(enabled=enabled, durations=dict(DURATIONS)))
     started = patches.apply(skip=("iam_managed_policies",))  # not needed here, and it costs a second per test
