@@ -118,6 +118,11 @@ def killed_run(port: int, *args: str, when: Callable[[str], bool]) -> str:
     return out
 
 
+def retried(output: str, task: str) -> bool:
+    """True when the output shows a retry of the task (``until``): "FAILED - RETRYING: [host]: <task> (n retries left)"."""
+    return any(line.startswith("FAILED - RETRYING") and task in line for line in output.splitlines())
+
+
 def banner(task: str) -> Callable[[str], bool]:
     return lambda output: f"TASK [{task}" in output
 
@@ -186,7 +191,7 @@ def test_lifecycle_in_realistic_mode(realistic: int) -> None:
 
     out = killed_run(port, *IAM, when=services_being_created)
     # A new account: the first CreateCluster failed until the ECS service-linked role could be assumed, and was retried.
-    assert "FAILED - RETRYING: [localhost]: hasura_blog.aws.ecs_cluster : present | Create the cluster" in out, out[-4000:]
+    assert retried(out, "Create the cluster with its capacity providers"), out[-4000:]
     assert rds.describe_db_instances(DBInstanceIdentifier=f"{PREFIX}-postgres")["DBInstances"][0]["DBInstanceStatus"] \
         == "backing-up"
 
@@ -222,8 +227,7 @@ def test_lifecycle_in_realistic_mode(realistic: int) -> None:
     # The teardown deleted the secrets without recovery: their names are held. Once the redeploy has met that and
     # retried, the hold ends.
     def release_secret_names(output: str) -> bool:
-        if "FAILED - RETRYING: [localhost]: hasura_blog.aws.rds : present | Keep the master password" in output \
-                and control(port)["durations"]["secret_deletion"]:
+        if retried(output, "Keep the master password that is now set") and control(port)["durations"]["secret_deletion"]:
             control(port, durations={"secret_deletion": 0})
         return False
 
