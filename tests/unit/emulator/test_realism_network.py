@@ -134,6 +134,14 @@ def test_deleted_nat_gateway_interface_lingers(realistic: bool) -> None:
 # dependency_violations
 
 
+def assert_held(ec2, group: str, subnet: str) -> None:
+    """AWS refuses to delete a security group and a subnet that something still uses."""
+    with pytest.raises(ClientError, match="DependencyViolation"):
+        ec2.delete_security_group(GroupId=group)
+    with pytest.raises(ClientError, match="DependencyViolation"):
+        ec2.delete_subnet(SubnetId=subnet)
+
+
 @with_behaviour("dependency_violations")
 def test_referenced_security_group_cannot_be_deleted(realistic: bool) -> None:
     ec2 = boto3.client("ec2", region_name=REGION)
@@ -172,10 +180,7 @@ def test_subnets_and_group_of_a_load_balancer_cannot_be_deleted(realistic: bool)
     vpc, subnets = network(ec2, 2)
     arn, group = load_balancer(ec2, elbv2, vpc, subnets)
     if realistic:
-        with pytest.raises(ClientError, match="DependencyViolation"):
-            ec2.delete_security_group(GroupId=group)
-        with pytest.raises(ClientError, match="DependencyViolation"):
-            ec2.delete_subnet(SubnetId=subnets[0])
+        assert_held(ec2, group, subnets[0])
         elbv2.delete_load_balancer(LoadBalancerArn=arn)  # without alb_deletion_holds_target_groups nothing lingers
     ec2.delete_security_group(GroupId=group)
     ec2.delete_subnet(SubnetId=subnets[0])
@@ -192,10 +197,7 @@ def test_subnets_and_group_of_a_db_instance_cannot_be_deleted(realistic: bool) -
                            AllocatedStorage=20, MasterUsername="hasura", MasterUserPassword="not-a-real-password",
                            DBSubnetGroupName="db", VpcSecurityGroupIds=[group])
     if realistic:
-        with pytest.raises(ClientError, match="DependencyViolation"):
-            ec2.delete_security_group(GroupId=group)
-        with pytest.raises(ClientError, match="DependencyViolation"):
-            ec2.delete_subnet(SubnetId=subnets[1])
+        assert_held(ec2, group, subnets[1])
         rds.delete_db_instance(DBInstanceIdentifier="db", SkipFinalSnapshot=True)
     ec2.delete_security_group(GroupId=group)
     ec2.delete_subnet(SubnetId=subnets[1])
@@ -213,10 +215,7 @@ def test_group_of_an_ecs_service_cannot_be_deleted(realistic: bool) -> None:
     ecs.create_service(cluster="c", serviceName="s", taskDefinition="f:1", desiredCount=1, launchType="FARGATE",
                        networkConfiguration={"awsvpcConfiguration": {"subnets": subnets, "securityGroups": [group]}})
     if realistic:
-        with pytest.raises(ClientError, match="DependencyViolation"):
-            ec2.delete_security_group(GroupId=group)
-        with pytest.raises(ClientError, match="DependencyViolation"):
-            ec2.delete_subnet(SubnetId=subnets[0])
+        assert_held(ec2, group, subnets[0])
         ecs.delete_service(cluster="c", service="s", force=True)  # INACTIVE in moto (DRAINING is the ecs module's)
     ec2.delete_security_group(GroupId=group)
     ec2.delete_subnet(SubnetId=subnets[0])
