@@ -24,7 +24,7 @@ PLAYBOOK := $(VENV)/bin/ansible-playbook
 EMULATOR := $(VENV)/bin/python -m tests.emulator
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup emulator emulator-stop demo deploy plan destroy secrets test lint unit molecule clean
+.PHONY: help setup emulator emulator-stop demo deploy plan destroy secrets test lint unit molecule clean check-env
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -58,13 +58,19 @@ demo: ## From a fresh clone: set up, start the emulator, deploy to it, print wha
 	@echo "  $(VENV)/bin/python -c \"import boto3; print(boto3.client('ec2', endpoint_url='$(AWS_ENDPOINT_URL)', region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='x').describe_vpcs()['Vpcs'])\""
 	@echo "Tear down with 'make destroy', stop the emulator with 'make emulator-stop'."
 
-deploy: $(TARGET_READY) ## Deploy site.yml to inventories/$(ENV)
+# Every target that acts on an environment refuses one without an inventory, before anything else (the playbooks
+# also refuse an inventory without a host in the group hasura_blog).
+check-env:
+	@test -f inventories/$(ENV)/hosts.yml || { echo "ENV=$(ENV) has no inventory (inventories/$(ENV)/hosts.yml)." \
+	  "The environments are: $$(cd inventories && ls -d */ | tr -d / | tr '\n' ' ')" >&2; exit 2; }
+
+deploy: check-env $(TARGET_READY) ## Deploy site.yml to inventories/$(ENV)
 	$(PLAYBOOK) site.yml -i inventories/$(ENV) $(ARGS)
 
-plan: $(TARGET_READY) ## Show what deploy would change (check mode, diff), writing nothing
+plan: check-env $(TARGET_READY) ## Show what deploy would change (check mode, diff), writing nothing
 	$(PLAYBOOK) site.yml -i inventories/$(ENV) --check --diff $(ARGS)
 
-destroy: $(TARGET_READY) ## Remove what site.yml created in inventories/$(ENV)
+destroy: check-env $(TARGET_READY) ## Remove what site.yml created in inventories/$(ENV)
 	$(PLAYBOOK) playbooks/teardown.yml -i inventories/$(ENV) $(ARGS)
 
 # A new environment's vault-encrypted secrets. It prompts for the new vault password; the local environment uses
@@ -72,7 +78,7 @@ destroy: $(TARGET_READY) ## Remove what site.yml created in inventories/$(ENV)
 ifeq ($(ENV),local)
 SECRETS_ARGS := -e secrets_vault_password=$$(cat inventories/local/vault-password.txt)
 endif
-secrets: setup ## Generate inventories/$(ENV)/group_vars/hasura_blog/vault.yml (refuses to overwrite)
+secrets: check-env setup ## Generate inventories/$(ENV)/group_vars/hasura_blog/vault.yml (refuses to overwrite)
 	@if [ -e inventories/$(ENV)/group_vars/hasura_blog/vault.yml ]; then \
 	  echo "inventories/$(ENV)/group_vars/hasura_blog/vault.yml exists; rotate with ansible-vault edit" >&2; exit 1; fi
 	$(PLAYBOOK) playbooks/secrets.yml -i inventories/$(ENV) $(SECRETS_ARGS) $(ARGS)

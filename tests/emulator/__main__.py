@@ -6,7 +6,10 @@
     python -m tests.emulator serve  [--port N]   run in the foreground (what ``start`` runs)
     python -m tests.emulator free-port           print a free TCP port on 127.0.0.1
 
-The port defaults to $AWS_EMULATOR_PORT, else 4566. State lives in .run/emulator-<port>.{pid,log}.
+The port defaults to $AWS_EMULATOR_PORT, else 4566. State lives in .run/emulator-<port>.{pid,log}, and
+.run/emulator-<port>.last.json remembers the last emulator that answered on the port and how it ended: ``start``
+warns on stderr when it starts an empty emulator where one ran before (stopped, killed or crashed), since everything
+deployed to that one is gone.
 With AWS_EMULATOR_REALISM=1 in its environment the emulator starts in realistic mode (see tests/emulator/realism):
 AWS's transitional states, lingering dependencies and throttling. GET/POST /_emulator/realism shows and changes it.
 """
@@ -41,6 +44,58 @@ def pid_file(port: int) -> Path:
 
 def log_file(port: int) -> Path:
     return RUN_DIR / f"emulator-{port}.log"
+
+
+def last_file(port: int) -> Path:
+    return RUN_DIR / f"emulator-{port}.last.json"
+
+
+def now() -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def last_run(port: int) -> dict | None:
+    """The last emulator that answered on ``port``: {"pid", "started", and "ended"/"ended_by" once it ended cleanly}."""
+    try:
+        record = json.loads(last_file(port).read_text())
+    except (FileNotFoundError, ValueError):
+        record = None
+    if isinstance(record, dict) and "pid" in record:
+        return record
+    try:  # A pid file left by a launcher from before last.json: that emulator ended without stop.
+        pid = int(pid_file(port).read_text().strip())
+        return {"pid": pid, "started": time.strftime("%Y-%m-%d %H:%M:%S",
+                                                     time.localtime(pid_file(port).stat().st_mtime))}
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def record_run(port: int, record: dict) -> None:
+    RUN_DIR.mkdir(parents=True, exist_ok=True)
+    partial = last_file(port).with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(json.dumps(record) + "\n")
+    os.replace(partial, last_file(port))
+
+
+def record_end(port: int, pid: int, ended_by: str, replace: bool = False) -> None:
+    """Note that the emulator ``pid`` on ``port`` ended cleanly (keeping an earlier note unless ``replace``), unless
+    the record is of another emulator."""
+    record = last_run(port)
+    if record and record.get("pid") == pid and (replace or not record.get("ended")):
+        record_run(port, {**record, "ended": now(), "ended_by": ended_by})
+
+
+def empty_start_warning(port: int, previous: dict, log: Path | None = None) -> str:
+    """What ``start`` says on stderr when it starts an empty emulator where ``previous`` had answered."""
+    if previous.get("ended"):
+        how = f"{previous.get('ended_by', 'stopped')} at {previous['ended']}"
+    else:
+        how = ("no longer running: it was not stopped cleanly (killed, crashed, or the machine restarted)"
+               + (f"; its log is {log}" if log else ""))
+    deploy = "make deploy ENV=local" + ("" if port == 4566 else f" AWS_EMULATOR_PORT={port}")
+    return (f"WARNING: The emulator on port {port} starts empty: the one started at {previous.get('started', '?')} "
+            f"(pid {previous.get('pid', '?')}) is gone ({how}), and everything deployed to it with it. "
+            f"Run {deploy} again to recreate the stack.")
 
 
 def answers(port: int) -> bool:
@@ -79,6 +134,9 @@ def start(port: int) -> int:
     if answers(port):
         print(f"port {port} already answers, but not as this project's emulator; set AWS_EMULATOR_PORT", file=sys.stderr)
         return 1
+    previous = last_run(port)
+    if previous:
+        print(empty_start_warning(port, previous, log_file(port)), file=sys.stderr)
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     with open(log_file(port), "ab") as log:
         process = subprocess.Popen(
@@ -93,6 +151,7 @@ def start(port: int) -> int:
             print(f"emulator exited with {process.returncode}; see {log_file(port)}", file=sys.stderr)
             return 1
         if answers(port):
+            record_run(port, {"pid": process.pid, "started": now()})
             print(f"emulator running on http://{HOST}:{port} (pid {process.pid}, log {log_file(port)})")
             return 0
         time.sleep(0.2)
@@ -111,6 +170,7 @@ def stop(port: int) -> int:
             time.sleep(0.1)
         else:
             os.kill(pid, signal.SIGKILL)
+        record_end(port, pid, "stopped with make emulator-stop", replace=True)
         print(f"emulator on port {port} stopped (pid {pid})")
     else:
         print(f"no emulator running on port {port}")
@@ -144,8 +204,14 @@ def serve(port: int, skip: tuple[str, ...], skip_behaviours: tuple[str, ...] = (
     from tests.emulator.realism.middleware import RealismMiddleware
 
     os.environ.setdefault("MOTO_PORT", str(port))
+
+    def end(signum: int, _frame) -> None:
+        # Recorded for start's warning; stop() then records that it was make emulator-stop that sent the signal.
+        record_end(port, os.getpid(), f"ended by {signal.Signals(signum).name} (kill or a shutdown)")
+        sys.exit(0)
+
     for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: sys.exit(0))
+        signal.signal(signum, end)
     app = DomainDispatcherApplication(create_backend_app)
     app.debug = True  # type: ignore[attr-defined]
     run_simple(HOST, port, RealismMiddleware(app, behaviours_applied=state.enabled), threaded=True,

@@ -453,6 +453,32 @@ def _rds_engine_versions() -> list:
     return _started(mock.patch.object(RDSResponse, "describe_db_engine_versions", describe_db_engine_versions, create=True))
 
 
+def _ssm_create_parameter_atomic() -> list:
+    """AWS: PutParameter without Overwrite creates the parameter only if none of that name exists, and otherwise fails
+    with ParameterAlreadyExists, so of concurrent creates of one name exactly one succeeds (hasura_blog.aws.deploy_lock
+    relies on it). https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html
+
+    moto looks for an existing parameter and appends the new one in two steps, without a lock, and the emulator serves
+    requests on threads: two creates that interleave both succeed, and both callers believe they hold the lock.
+    Here the writes to parameters (PutParameter, DeleteParameter, DeleteParameters) run one at a time.
+    """
+    import threading
+
+    from moto.ssm.models import SimpleSystemManagerBackend
+
+    lock = threading.RLock()
+
+    def serialised(original):
+        def write(self, *args, **kwargs):
+            with lock:
+                return original(self, *args, **kwargs)
+        return write
+
+    backend = SimpleSystemManagerBackend
+    return _started(*(mock.patch.object(backend, name, serialised(getattr(backend, name)))
+                      for name in ("put_parameter", "delete_parameter", "delete_parameters")))
+
+
 PATCHES: tuple[Patch, ...] = (
     Patch("iam_managed_policies", "AWS managed IAM policies exist in every account", _load_iam_managed_policies),
     Patch("rds_adjacent_windows", "adjacent RDS backup and maintenance windows are accepted", _adjacent_rds_windows),
@@ -465,6 +491,8 @@ PATCHES: tuple[Patch, ...] = (
     Patch("ecs_deployments_complete", "a deployment whose tasks start completes, with runningCount == desiredCount",
           _ecs_deployments_complete),
     Patch("rds_engine_versions", "DescribeDBEngineVersions lists the PostgreSQL versions RDS offers", _rds_engine_versions),
+    Patch("ssm_create_parameter_atomic", "of concurrent PutParameter without overwrite for one name, exactly one succeeds",
+          _ssm_create_parameter_atomic),
 )
 
 

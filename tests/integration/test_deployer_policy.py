@@ -48,13 +48,15 @@ DENIED_ENV = "iamdenied"
 REGION = "us-east-1"
 # The README creates one managed policy per part (a managed policy holds at most 6,144 characters without
 # whitespace): the statements whose Sid matches.
-PARTS = {"network": r"^(ReadOnly|Ec2)", "services": r"^(Elb|Ecs|Logs)", "iam-data": r"^(Iam|Rds|Secrets)"}
+PARTS = {"network": r"^(ReadOnly|Ec2)", "services": r"^(Elb|Ecs|Ecr|Logs)", "iam-data": r"^(Iam|Rds|Secrets|Ssm)"}
 MANAGED_POLICY_MAX_CHARS = 6144
 MISSING_ACTION = "ec2:CreateNatGateway"
 # Resource kinds that a local deploy does not create, so no deployed ARN can match their patterns.
 NOT_CREATED_LOCALLY = {
     "iam:service-linked-role": "AWS creates AWSServiceRoleFor{ECS,ElasticLoadBalancing,RDS} on first use; moto never",
     "rds:snapshot": "a final snapshot is taken on teardown only where rds_final_snapshot is set (prod)",
+    "ssm:parameter": "the deploy lock exists only while a run holds it",
+    "ecr:repository": "the preflight reads the tags of images in ECR; the deploy creates no repository",
 }
 # moto reports the action it denies in this form, in the error message of every service.
 DENIED_MESSAGE = re.compile(r"is not authorized to perform: ([a-z0-9-]+:[A-Za-z0-9]+)")

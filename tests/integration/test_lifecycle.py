@@ -28,6 +28,8 @@ PREFIX = f"hasura-blog-{ENV}"
 SERVICES = (f"{PREFIX}-hasura", f"{PREFIX}-nextjs")
 # The roles wait until new task roles are this old (the emulator's IAM propagation is 20 s).
 IAM = ("-e", "ecs_services_iam_propagation_seconds=25")
+# A run after a killed one takes over the lock the killed one left (hasura_blog_break_lock).
+BREAK = ("-e", "hasura_blog_break_lock=true")
 # Seconds. The database stays creating, then backing-up, and a deleted secret's name stays held, until the test
 # lets them go on. New roles cannot be assumed for 20 s: a deploy that does not wait for that fails its rollouts.
 DURATIONS = {
@@ -169,10 +171,16 @@ def test_lifecycle_in_realistic_mode(realistic: int) -> None:
     # 1. A first deploy in a new account, killed right after the NAT gateways are up. The re-run finds them.
     killed_run(port, when=banner("hasura_blog.aws.nat : present | Route the public subnets"))
     assert len(resources(aws)["nat_gateways"]) == 2
+    #    The killed run still holds the deploy lock: the next run stops before any write, naming it, until it is told
+    #    to break the lock. The runs after a kill below do so.
+    before = resources(aws)
+    rc, out = playbook("site.yml", env_name=ENV)
+    assert rc != 0 and f"The deploy lock /hasura-blog/{ENV}/deploy-lock is held by" in out, out[-3000:]
+    assert resources(aws) == before
 
     # 2. Killed again right after the database creation started: it is creating, with no endpoint. Its password secret
     #    was stored before, so the next run does not take the vault's password for a rotation.
-    killed_run(port, when=banner("hasura_blog.aws.rds : present | Report an instance that is still being created"))
+    killed_run(port, *BREAK, when=banner("hasura_blog.aws.rds : present | Report an instance that is still being created"))
     creating = rds.describe_db_instances(DBInstanceIdentifier=f"{PREFIX}-postgres")["DBInstances"][0]
     assert creating["DBInstanceStatus"] == "creating" and "Endpoint" not in creating
     assert aws("secretsmanager").get_secret_value(SecretId=f"hasura-blog/{ENV}/db-master-password")["SecretString"] \
@@ -192,14 +200,14 @@ def test_lifecycle_in_realistic_mode(realistic: int) -> None:
             control(port, durations={"rds_creating": 0})
         return "Create or update the services" in output and bool(resources(aws)["services"])
 
-    out = killed_run(port, *IAM, when=services_being_created)
+    out = killed_run(port, *IAM, *BREAK, when=services_being_created)
     # A new account: the first CreateCluster failed until the ECS service-linked role could be assumed, and was retried.
     assert retried(out, "Create the cluster with its capacity providers"), out[-4000:]
     assert rds.describe_db_instances(DBInstanceIdentifier=f"{PREFIX}-postgres")["DBInstances"][0]["DBInstanceStatus"] \
         == "backing-up"
 
     # 5. The re-run converges; 6. a settled re-run changes nothing and registers no revision.
-    ok(*playbook("site.yml", *IAM, env_name=ENV))
+    ok(*playbook("site.yml", *IAM, *BREAK, env_name=ENV))
     settled = resources(aws)
     expected = {"vpcs": 1, "subnets": 4, "nat_gateways": 2, "elastic_ips": 2, "security_groups": 3, "db_instances": 1,
                 "load_balancers": 1, "target_groups": 2, "services": 2, "task_definitions": 2, "secrets": 6, "roles": 2,

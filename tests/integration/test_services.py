@@ -2,8 +2,12 @@
 
 import json
 import re
+import subprocess
+import tempfile
 
-from .conftest import changed, local_secrets
+import pytest
+
+from .conftest import ROOT, changed, local_secrets, playbook_command
 
 ENV = "svc-it"
 PREFIX = f"hasura-blog-{ENV}"
@@ -33,14 +37,85 @@ def task_status(output: str, task: str) -> str:
     return match.group(1)
 
 
-def test_deploy_upgrade_and_teardown_of_the_services(aws, playbook) -> None:
+def concurrently(port: int, *runs: list[str]) -> list[tuple[int, str]]:
+    """Start one site.yml run per argument list at the same moment; return each (rc, output)."""
+    started = []
+    for args in runs:
+        command, env = playbook_command(port, "site.yml", *args, env_name=ENV)
+        output = tempfile.TemporaryFile("w+")
+        started.append((subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT), output))
+    results = []
+    for process, output in started:
+        rc = process.wait(timeout=900)
+        output.seek(0)
+        results.append((rc, output.read()))
+        output.close()
+    return results
+
+
+def ours(aws) -> dict[str, list[str]]:
+    """The NAT gateways, Elastic IPs, load balancers and target groups that carry this environment's tags."""
+    ec2, elbv2 = aws("ec2"), aws("elbv2")
+    env = [{"Name": "tag:Environment", "Values": [ENV]}]
+    tagged = {d["ResourceArn"] for arns in (
+        [lb["LoadBalancerArn"] for lb in elbv2.describe_load_balancers()["LoadBalancers"]],
+        [tg["TargetGroupArn"] for tg in elbv2.describe_target_groups()["TargetGroups"]]) if arns
+        for d in elbv2.describe_tags(ResourceArns=arns)["TagDescriptions"] if {"Key": "Environment", "Value": ENV} in d["Tags"]}
+    return {
+        "nat_gateways": [n["NatGatewayId"] for n in ec2.describe_nat_gateways(Filter=env)["NatGateways"]
+                         if n["State"] in ("pending", "available")],
+        "elastic_ips": [a["AllocationId"] for a in ec2.describe_addresses(Filters=env)["Addresses"]],
+        "load_balancers": [lb["LoadBalancerName"] for lb in elbv2.describe_load_balancers()["LoadBalancers"]
+                           if lb["LoadBalancerArn"] in tagged],
+        "target_groups": [tg["TargetGroupName"] for tg in elbv2.describe_target_groups()["TargetGroups"]
+                          if tg["TargetGroupArn"] in tagged],
+    }
+
+
+def make_duplicates(aws) -> list[str]:
+    """What an old bug or a hand could leave: a second NAT gateway and a spare Elastic IP, a load balancer and a
+    target group, all with this environment's tags. Returns their ids and names."""
+    ec2, elbv2 = aws("ec2"), aws("elbv2")
+    tags = [{"Key": "Project", "Value": "hasura-blog"}, {"Key": "Environment", "Value": ENV}, {"Key": "ManagedBy", "Value": "ansible"}]
+    public = sorted((s for s in ec2.describe_subnets(Filters=[{"Name": "tag:Environment", "Values": [ENV]},
+                                                             {"Name": "tag:Tier", "Values": ["public"]}])["Subnets"]),
+                    key=lambda s: s["AvailabilityZone"])
+    eips = [ec2.allocate_address(Domain="vpc", TagSpecifications=[{"ResourceType": "elastic-ip", "Tags": tags}])["AllocationId"]
+            for _ in range(2)]
+    nat = ec2.create_nat_gateway(SubnetId=public[0]["SubnetId"], AllocationId=eips[0], TagSpecifications=[
+        {"ResourceType": "natgateway", "Tags": tags}])["NatGateway"]["NatGatewayId"]
+    elbv2.create_load_balancer(Name=f"{PREFIX}-old", Subnets=[s["SubnetId"] for s in public], Tags=tags)
+    elbv2.create_target_group(Name=f"{PREFIX}-old-tg", Protocol="HTTP", Port=80, VpcId=public[0]["VpcId"],
+                              TargetType="ip", Tags=tags)
+    return [f"NAT gateway {nat}", f"Elastic IP {eips[0]}", f"Elastic IP {eips[1]}", f"load balancer {PREFIX}-old",
+            f"target group {PREFIX}-old-tg"]
+
+
+def reported_duplicates(output: str) -> list[str]:
+    """What the DUPLICATE messages of a run name (the callback wraps long messages over lines)."""
+    flat = " ".join(output.split())
+    return sorted(name for names in re.findall(r"DUPLICATE: (.+?) carry the tags", flat) for name in names.split(", "))
+
+
+def test_deploy_upgrade_and_teardown_of_the_services(port, aws, playbook) -> None:
     ecs, secretsmanager = aws("ecs"), aws("secretsmanager")
     secrets = local_secrets()
-    rc, out = playbook("site.yml", "-vvv", env_name=ENV)
-    assert rc == 0, out[-3000:]
+    # Two operators deploy the new environment at the same moment: one takes the deploy lock, the other fails at once
+    # naming it, and nothing exists twice.
+    holders = ["operator-one", "operator-two"]
+    runs = concurrently(port, *[["-vvv", "-e", f"hasura_blog_lock_holder={holder}"] for holder in holders])
+    won = [index for index, (rc, _) in enumerate(runs) if rc == 0]
+    assert len(won) == 1, [out[out.find("fatal:"):][:3000] for _, out in runs]
+    out, lost = runs[won[0]][1], runs[1 - won[0]][1]
+    assert f"/hasura-blog/{ENV}/deploy-lock is held by {holders[won[0]]} since" in lost, lost[-3000:]
+    assert {kind: len(names) for kind, names in ours(aws).items()} == \
+        {"nat_gateways": 2, "elastic_ips": 2, "load_balancers": 1, "target_groups": 2}
+    # The lock was released at the end.
+    with pytest.raises(aws("ssm").exceptions.ParameterNotFound):
+        aws("ssm").get_parameter(Name=f"/hasura-blog/{ENV}/deploy-lock")
     # No secret value, nor the JWT JSON or the database URL built from them, reaches the output at -vvv.
     for value in secrets.values():
-        assert value not in out
+        assert value not in out and value not in lost
     # Secrets reach the containers only as references; the task definitions hold no value.
     for family in (f"{PREFIX}-hasura", f"{PREFIX}-nextjs"):
         definition = json.dumps(ecs.describe_task_definition(taskDefinition=family)["taskDefinition"])
@@ -56,6 +131,11 @@ def test_deploy_upgrade_and_teardown_of_the_services(aws, playbook) -> None:
     assert rc == 0 and changed(out) == 0, out[-3000:]
     assert len(active_revisions(ecs, f"{PREFIX}-hasura")) == 1
 
+    # Resources with this environment's tags beyond its inventory: plans and deploys report them and leave them (the
+    # routes keep the first NAT gateway); the teardown at the end removes them.
+    duplicates = make_duplicates(aws)
+    before = ours(aws)
+
     # Drift made outside Ansible, in what community.aws.ecs_service does not compare: the deployment configuration
     # and the security groups. A plan reports it and changes nothing; a deploy puts the inventory's values back.
     cluster, name = f"{PREFIX}-cluster", f"{PREFIX}-hasura"
@@ -70,15 +150,20 @@ def test_deploy_upgrade_and_teardown_of_the_services(aws, playbook) -> None:
     rc, out = playbook("site.yml", "--check", "--diff", env_name=ENV)
     assert rc == 0 and changed(out) == 1, out[-3000:]
     assert service_settings(ecs, cluster, name) == drifted
+    assert reported_duplicates(out) == sorted(duplicates), out[-3000:]
     rc, out = playbook("site.yml", env_name=ENV)
     assert rc == 0 and changed(out) == 1, out[-3000:]
     assert service_settings(ecs, cluster, name) == deployed
+    assert reported_duplicates(out) == sorted(duplicates), out[-3000:]
+    assert ours(aws) == before
     assert deployed["minimum"] == 100 and deployed["network"]["securityGroups"] == [groups[f"{PREFIX}-ecs-sg"]]
 
-    # An image upgrade and a new minimum healthy percent in one run: the service gets both.
-    rc, out = playbook("site.yml", "-e", "ecs_services_hasura_image=hasura/graphql-engine:v2.48.6",
+    # An image upgrade and a new minimum healthy percent in one run of the ecs_services role alone (--tags): it looks
+    # up the network, groups, target groups and roles the other roles made, and the services get both.
+    rc, out = playbook("site.yml", "--tags", "ecs_services", "-e", "ecs_services_hasura_image=hasura/graphql-engine:v2.48.6",
                        "-e", "ecs_services_minimum_healthy_percent=50", env_name=ENV)
     assert rc == 0, out[-3000:]
+    assert "Would " not in out and "TASK [hasura_blog.aws.vpc : present" not in out, out[-3000:]
     assert all(service_settings(ecs, cluster, f"{PREFIX}-{key}")["minimum"] == 50 for key in ("hasura", "nextjs"))
     hasura = active_revisions(ecs, f"{PREFIX}-hasura")
     assert len(hasura) == 2
@@ -113,3 +198,4 @@ def test_deploy_upgrade_and_teardown_of_the_services(aws, playbook) -> None:
     assert [s for s in secretsmanager.list_secrets()["SecretList"] if s["Name"].startswith(f"hasura-blog/{ENV}/")] == []
     assert [r for r in aws("iam").list_roles()["Roles"] if r["RoleName"].startswith(PREFIX)] == []
     assert aws("logs").describe_log_groups(logGroupNamePrefix=f"/ecs/{PREFIX}/")["logGroups"] == []
+    assert ours(aws) == {"nat_gateways": [], "elastic_ips": [], "load_balancers": [], "target_groups": []}

@@ -1,5 +1,7 @@
 """Teardown: twice is fine, a partial deployment is fine, and it never touches what lacks our tags."""
 
+import json
+
 from .conftest import changed
 
 ENV = "tdown-it"
@@ -23,8 +25,21 @@ def test_teardown_of_a_partial_deployment_spares_foreign_resources(aws, playbook
     rc, out = playbook("site.yml", "--tags", "vpc", env_name="other-env")
     assert rc == 0, out
 
+    # A lock left by a killed run stops the deploy, naming its holder, before anything is written; it is taken over
+    # only when asked (hasura_blog_break_lock), and released at the end.
+    ssm, lock = aws("ssm"), f"/hasura-blog/{ENV}/deploy-lock"
+    ssm.put_parameter(Name=lock, Type="String", Value=json.dumps(
+        {"holder": "killed-run@ci-7", "since": "2026-11-30T06:00:00Z", "token": "0" * 36}))
     rc, out = playbook("site.yml", "--tags", "vpc,nat", env_name=ENV)
+    assert rc != 0
+    assert f"The deploy lock {lock} is held by killed-run@ci-7 since 2026-11-30T06:00:00Z" in out, out[-3000:]
+    assert "hasura_blog_break_lock=true" in out
+    assert changed(out) == 0
+    assert ec2.describe_vpcs(Filters=[{"Name": "tag:Environment", "Values": [ENV]}])["Vpcs"] == []
+    rc, out = playbook("site.yml", "--tags", "vpc,nat", "-e", "hasura_blog_break_lock=true", env_name=ENV)
     assert rc == 0, out
+    assert "killed-run@ci-7" in out
+    assert ssm.get_parameters(Names=[lock])["Parameters"] == []
     ours = ec2.describe_vpcs(Filters=[{"Name": "tag:Environment", "Values": [ENV]}])["Vpcs"]
     assert len(ours) == 1
 

@@ -1,51 +1,274 @@
-"""Bad input: one clear error before any AWS call, and nothing created."""
+"""Bad input: one clear error before the first write, and nothing created.
+
+All bad inputs run in one ansible-playbook run of site.yml, at -vvv: a temporary inventory adds one host per case to
+the group hasura_blog, each with its own hasura_blog_env (so that no name, lock or tag collides) and its bad
+variables as host variables, as `-e name=value` would give them (numbers as strings). Each host must fail with its
+own message, change nothing, and print no secret; afterwards nothing of any case exists in the emulator.
+
+The preflight checks (AZs the region offers, the task definitions rendered, ECR image tags) run in site.yml's
+pre_tasks after validation. Until site.yml includes the vpc and ecs_services preflights, the run uses a copy of
+site.yml that does (playbook_under_test).
+"""
+
+from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
+import yaml
 
-ENV = "invalid-it"
+from tests.integration.conftest import ROOT, local_secrets, playbook_command
 
-
-@pytest.mark.parametrize(
-    ("extra", "message"),
-    [
-        ({"nat_gateway_count": 3}, "nat_gateway_count is 3; it must be 1 (a single NAT gateway) or 2 (one per AZ)"),
-        ({"vpc_private_subnet_cidrs": ["10.0.10.0/24", "10.1.0.0/24"]}, "10.1.0.0/24 is not inside the VPC CIDR"),
-        ({"security_groups_alb_ports": [80, 70000]}, "port 70000 is not a TCP port"),
-        ({"rds_backup_window": "3-4"}, "rds_backup_window 3-4 is not hh24:mi-hh24:mi"),
-        ({"alb_hasura_paths": ["/a", "/b", "/c", "/d", "/e", "/f"]}, "alb_hasura_paths needs one to five path patterns"),
-    ],
-)
-def test_bad_input_fails_before_any_aws_call(aws, playbook, extra: dict, message: str) -> None:
-    rc, out = playbook("site.yml", "-e", json.dumps(extra), env_name=ENV)
-    assert rc != 0
-    assert message in out
-    assert "changed=0" in out.split("PLAY RECAP")[-1]
-    assert aws("ec2").describe_vpcs(Filters=[{"Name": "tag:Environment", "Values": [ENV]}])["Vpcs"] == []
+PROJECT = "hasura-blog"
+# The ECR repository the image cases use: it holds the tag v1 and nothing else.
+ECR_ACCOUNT = "123456789012"
+ECR_REPOSITORY = "hasura-blog-it/nextjs"
+ECR_IMAGE = f"{ECR_ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/{ECR_REPOSITORY}"
+BAD_PASSWORD = "Bad/Pass@Word-1"  # RDS forbids / and @; it must never be printed
+PREFLIGHTS = ["vpc", "rds", "ecs_services"]
 
 
-# `-e name=value` gives strings: numbers are compared as numbers ("20" >= "100" as strings).
-@pytest.mark.parametrize(
-    ("extra", "message"),
-    [
-        (["rds_allocated_storage=100", "rds_max_allocated_storage=20"], "rds_max_allocated_storage (20) is below rds_allocated_storage (100)"),
-        (["ecs_services_minimum_healthy_percent=150"], "minimum healthy percent must be at most 100"),
-    ],
-)
-def test_numbers_given_as_key_value_extra_vars(aws, playbook, extra: list, message: str) -> None:
-    rc, out = playbook("site.yml", *[arg for value in extra for arg in ("-e", value)], env_name=ENV)
-    assert rc != 0
-    assert message in out
-    assert "changed=0" in out.split("PLAY RECAP")[-1]
-    assert aws("ec2").describe_vpcs(Filters=[{"Name": "tag:Environment", "Values": [ENV]}])["Vpcs"] == []
+@dataclass(frozen=True)
+class Case:
+    host: str
+    variables: dict
+    message: str
+    preflight: bool = False  # fails in a preflight, after validation
+    also: tuple[str, ...] = field(default=())  # more text its message must hold
 
 
-def test_an_engine_version_aws_no_longer_offers_fails_before_the_first_write(aws, playbook) -> None:
-    # 15.4 (the reference's version) is retired: AWS no longer creates instances with it.
-    rc, out = playbook("site.yml", "-e", "rds_engine_version=15.4", env_name=ENV)
-    assert rc != 0
-    assert "rds_engine_version 15.4 is not offered for new PostgreSQL instances in us-east-1" in out
-    assert "AWS offers 15.13, 15.14, 15.15" in out
-    assert "changed=0" in out.split("PLAY RECAP")[-1]
-    assert aws("ec2").describe_vpcs(Filters=[{"Name": "tag:Environment", "Values": [ENV]}])["Vpcs"] == []
+CASES = [
+    # The availability zones: in the region, at least two, distinct; offered by the region (preflight).
+    Case("az-outside-region", {"hasura_blog_azs": ["us-east-1a", "us-west-2b"]},
+         "hasura_blog_azs: us-west-2b is not an availability zone of us-east-1"),
+    Case("az-single", {"hasura_blog_azs": ["us-east-1a"], "vpc_public_subnet_cidrs": ["10.0.0.0/24"],
+                       "vpc_private_subnet_cidrs": ["10.0.10.0/24"], "nat_gateway_count": 1},
+         "hasura_blog_azs is [us-east-1a]; it needs at least two availability zones"),
+    Case("az-duplicate", {"hasura_blog_azs": ["us-east-1a", "us-east-1a"]},
+         "hasura_blog_azs lists us-east-1a more than once"),
+    Case("az-not-offered", {"hasura_blog_azs": ["us-east-1a", "us-east-1z"]},
+         "hasura_blog_azs holds us-east-1z, which us-east-1 does not offer", preflight=True,
+         also=("It offers us-east-1a, us-east-1b",)),
+    Case("region-is-an-az", {"hasura_blog_aws_region": "us-east-1a"},
+         "hasura_blog_aws_region is us-east-1a; it must be an AWS region code", also=("the region is us-east-1",)),
+    # Names: hasura_blog_env of 11 characters makes a target group name of 33.
+    Case("env-too-long", {"hasura_blog_env": "vtoolongenv"},
+         "hasura_blog_env vtoolongenv is 11 characters; with hasura_blog_project hasura-blog (11 characters) it must "
+         "be 1-10 characters", also=("hasura-blog-vtoolongenv-nextjs-tg", "AWS's 32 (ELBv2 CreateTargetGroup Name)")),
+    # RDS.
+    Case("windows-overlap", {"rds_backup_window": "04:30-05:30"},
+         "rds_backup_window 04:30-05:30 (every day) overlaps rds_maintenance_window mon:04:00-mon:05:00"),
+    Case("windows-overlap-week-wrap", {"rds_backup_window": "00:00-01:00", "rds_maintenance_window": "sun:23:30-mon:00:30"},
+         "rds_backup_window 00:00-01:00 (every day) overlaps rds_maintenance_window sun:23:30-mon:00:30"),
+    Case("backup-window-format", {"rds_backup_window": "3-4"}, "rds_backup_window 3-4 is not hh24:mi-hh24:mi"),
+    Case("backup-retention-36", {"rds_backup_retention_days": "36"},
+         "rds_backup_retention_days is 36; it must be 0-35 (RDS BackupRetentionPeriod)"),
+    Case("storage-10", {"rds_allocated_storage": 10},
+         "rds_allocated_storage is 10; it must be 20-65536 (RDS AllocatedStorage in GiB for gp3 storage"),
+    Case("storage-max-below", {"rds_allocated_storage": "100", "rds_max_allocated_storage": "20"},
+         "rds_max_allocated_storage is 20; with rds_allocated_storage 100 it must be 110-65536"),
+    Case("engine-version-float", {"rds_engine_version": 15.1},
+         "rds_engine_version is the number 15.1; quote it as a string"),
+    Case("engine-version-retired", {"rds_engine_version": "15.4"},
+         "rds_engine_version 15.4 is not offered for new PostgreSQL instances in us-east-1", preflight=True,
+         also=("AWS offers 15.13, 15.14, 15.15",)),
+    Case("master-username-reserved", {"rds_master_username": "user"}, "rds_master_username user is reserved"),
+    Case("password-forbidden-char", {"hasura_blog_db_password": BAD_PASSWORD},
+         'hasura_blog_db_password contains a character RDS forbids (/ " @ or space)'),
+    Case("secrets-missing", {"hasura_blog_jwt_key": "", "hasura_blog_nextauth_secret": ""},
+         "missing secrets: hasura_blog_jwt_key, hasura_blog_nextauth_secret. They belong in the vault-encrypted "
+         "inventories/{env}/group_vars/hasura_blog/vault.yml: create it with make secrets ENV={env}"),
+    # Types: a string where a number belongs, a list where a string belongs, a word where a number belongs.
+    Case("type-string-for-number", {"rds_allocated_storage": "lots"},
+         "rds_allocated_storage is the string 'lots'; it must be a whole number"),
+    Case("type-list-for-string", {"rds_instance_class": ["db.t3.micro"]},
+         "rds_instance_class is a list; it must be a string"),
+    Case("type-word-for-number", {"nat_gateway_count": "two"},
+         "nat_gateway_count is the string 'two'; it must be a whole number"),
+    # Network.
+    Case("nat-count-3", {"nat_gateway_count": 3},
+         "nat_gateway_count is 3; it must be 1 (a single NAT gateway) or 2 (one per AZ)"),
+    Case("subnet-outside-vpc", {"vpc_private_subnet_cidrs": ["10.0.10.0/24", "10.1.0.0/24"]},
+         "vpc_private_subnet_cidrs: 10.1.0.0/24 is not inside the VPC CIDR 10.0.0.0/16"),
+    Case("port-70000", {"security_groups_alb_ports": [80, 70000]},
+         "security_groups_alb_ports: port 70000 is not a TCP port (1-65535)"),
+    # Load balancer.
+    Case("six-hasura-paths", {"alb_hasura_paths": ["/a", "/b", "/c", "/d", "/e", "/f"]},
+         "alb_hasura_paths has 6 path patterns; it needs one to five"),
+    Case("deregistration-delay", {"alb_deregistration_delay": "3601"},
+         "alb_deregistration_delay is 3601; it must be 0-3600"),
+    # ECS.
+    Case("log-retention-8", {"ecs_cluster_log_retention_days": "8"},
+         "ecs_cluster_log_retention_days is 8; it must be one of 1, 3, 5, 7, 14"),
+    Case("image-with-space", {"ecs_services_nextjs_image": "hasura-blog/nextjs: demo"},
+         "ecs_services_nextjs_image 'hasura-blog/nextjs: demo' contains whitespace"),
+    Case("min-healthy-150", {"ecs_services_minimum_healthy_percent": "150"},
+         "ecs_services_minimum_healthy_percent is 150; it must be 0-100"),
+    Case("deployment-no-room", {"ecs_services_maximum_percent": "100"},
+         "ecs_services_maximum_percent 100 and ecs_services_minimum_healthy_percent 100 leave no room"),
+    Case("cpu-memory-pair", {"ecs_services_cpu": "512", "ecs_services_memory": "8192"},
+         "does not render: memory 8192 does not fit cpu 512 on Fargate", preflight=True,
+         also=("ecs_services_cpu (512), ecs_services_memory (8192)",)),
+    Case("ecr-tag-missing", {"ecs_services_nextjs_image": f"{ECR_IMAGE}:v2"},
+         f"ecs_services_nextjs_image is {ECR_IMAGE}:v2, but the tag v2 is not in the ECR repository {ECR_REPOSITORY}",
+         preflight=True),
+]
+# Each case gets its own environment, v01, v02, ... unless it sets hasura_blog_env.
+ENVS = {case.host: case.variables.get("hasura_blog_env", f"v{index:02d}") for index, case in enumerate(CASES, 1)}
+assert len(set(ENVS.values())) == len(ENVS)
+
+
+def playbook_under_test(directory: Path) -> Path:
+    """site.yml, or, until its pre_tasks include the vpc and ecs_services preflights, a copy that does.
+
+    The copy sits in ``directory`` next to links to group_vars/ and playbooks/, so that it reads what site.yml reads.
+    """
+    site = yaml.safe_load((ROOT / "site.yml").read_text())
+    for play in site:
+        for task in play.get("pre_tasks", []):
+            include = task.get("ansible.builtin.include_role") or {}
+            if include.get("tasks_from") != "preflight":
+                continue
+            if all(role in str(task.get("loop", "")) for role in PREFLIGHTS):
+                return ROOT / "site.yml"
+            include["name"] = "hasura_blog.aws.{{ hasura_blog__preflight }}"
+            task["loop"] = PREFLIGHTS
+            task["loop_control"] = {"loop_var": "hasura_blog__preflight"}
+            task["when"] = "hasura_blog_state == 'present'"
+            for name in ("group_vars", "playbooks"):
+                (directory / name).symlink_to(ROOT / name)
+            copy = directory / "site.yml"
+            copy.write_text(yaml.safe_dump(site, sort_keys=False, width=200))
+            return copy
+    raise AssertionError("site.yml has no preflight include in its pre_tasks")
+
+
+def ecr_module_in_action_group() -> bool:
+    """hasura_blog.aws.ecr_image_info gets the play's connection settings (module_defaults) only from meta/runtime.yml."""
+    runtime = yaml.safe_load((ROOT / "meta/runtime.yml").read_text())
+    return "ecr_image_info" in runtime["action_groups"]["aws"]
+
+
+def fatal_messages(output: str) -> dict[str, list[str]]:
+    """host -> the msg of each of its failed tasks (the run prints results as JSON)."""
+    decoder = json.JSONDecoder()
+    messages: dict[str, list[str]] = {}
+    for match in re.finditer(r"^fatal: \[([^\]]+)\]: FAILED! => ", output, re.MULTILINE):
+        result, _ = decoder.raw_decode(output, match.end())
+        messages.setdefault(match.group(1), []).append(str(result.get("msg", result)))
+    return messages
+
+
+def recap(output: str) -> dict[str, dict[str, int]]:
+    """host -> its counts in the PLAY RECAP."""
+    counts = {}
+    for line in output.split("PLAY RECAP")[-1].splitlines():
+        match = re.match(r"^(\S+)\s+:\s+(.*)$", line)
+        if match:
+            counts[match.group(1)] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", match.group(2))}
+    return counts
+
+
+def leftovers(aws, envs: list[str]) -> list[str]:
+    """Anything in the emulator that a run of one of these environments would have made."""
+    prefixes = [f"{PROJECT}-{env}-" for env in envs]
+    tag_filter = [{"Name": "tag:Environment", "Values": envs}]
+    ec2 = aws("ec2")
+    found = [f"VPC {v['VpcId']}" for v in ec2.describe_vpcs(Filters=tag_filter)["Vpcs"]]
+    found += [f"subnet {s['SubnetId']}" for s in ec2.describe_subnets(Filters=tag_filter)["Subnets"]]
+    found += [f"EIP {a['AllocationId']}" for a in ec2.describe_addresses(Filters=tag_filter)["Addresses"]]
+    found += [f"NAT gateway {n['NatGatewayId']}" for n in ec2.describe_nat_gateways()["NatGateways"]
+              if any(t["Key"] == "Environment" and t["Value"] in envs for t in n.get("Tags", []))]
+    found += [f"security group {g['GroupName']}" for g in ec2.describe_security_groups()["SecurityGroups"]
+              if g["GroupName"].startswith(tuple(prefixes))]
+    found += [f"SSM parameter {p['Name']}" for p in aws("ssm").describe_parameters()["Parameters"]
+              if any(f"/{env}/" in p["Name"] for env in envs)]
+    found += [f"secret {s['Name']}" for s in aws("secretsmanager").list_secrets()["SecretList"]
+              if s["Name"].startswith(tuple(f"{PROJECT}/{env}/" for env in envs))]
+    found += [f"log group {g['logGroupName']}" for g in aws("logs").describe_log_groups()["logGroups"]
+              if g["logGroupName"].startswith(tuple(f"/ecs/{PROJECT}-{env}/" for env in envs))]
+    found += [f"cluster {arn}" for arn in aws("ecs").list_clusters()["clusterArns"]
+              if arn.rsplit("/", 1)[-1].startswith(tuple(prefixes))]
+    found += [f"task definition family {f}" for f in aws("ecs").list_task_definition_families()["families"]
+              if f.startswith(tuple(prefixes))]
+    found += [f"DB instance {d['DBInstanceIdentifier']}" for d in aws("rds").describe_db_instances()["DBInstances"]
+              if d["DBInstanceIdentifier"].startswith(tuple(prefixes))]
+    found += [f"DB subnet group {g['DBSubnetGroupName']}" for g in aws("rds").describe_db_subnet_groups()["DBSubnetGroups"]
+              if g["DBSubnetGroupName"].startswith(tuple(prefixes))]
+    found += [f"load balancer {lb['LoadBalancerName']}" for lb in aws("elbv2").describe_load_balancers()["LoadBalancers"]
+              if lb["LoadBalancerName"].startswith(tuple(prefixes))]
+    found += [f"target group {tg['TargetGroupName']}" for tg in aws("elbv2").describe_target_groups()["TargetGroups"]
+              if tg["TargetGroupName"].startswith(tuple(prefixes))]
+    found += [f"IAM role {r['RoleName']}" for r in aws("iam").list_roles()["Roles"]
+              if r["RoleName"].startswith(tuple(prefixes))]
+    return found
+
+
+@pytest.fixture(scope="module")
+def bad_run(port: int, aws, tmp_path_factory) -> Iterator[dict]:
+    """One run of site.yml at -vvv with one host per case; its output, messages by host and recap by host."""
+    directory = tmp_path_factory.mktemp("bad-input")
+    ecr = aws("ecr")
+    ecr.create_repository(repositoryName=ECR_REPOSITORY)
+    ecr.put_image(repositoryName=ECR_REPOSITORY, imageTag="v1", imageManifest=json.dumps(
+        {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+         "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 2,
+                    "digest": "sha256:" + "0" * 64}, "layers": []}))
+    hosts = {case.host: {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
+                         **case.variables, "hasura_blog_env": ENVS[case.host]} for case in CASES}
+    inventory = directory / "inventory.yml"
+    inventory.write_text(yaml.safe_dump({"hasura_blog": {"hosts": hosts}}, sort_keys=False))
+    path = playbook_under_test(directory)
+    command, env = playbook_command(port, str(path), "-i", str(inventory), "--limit", ",".join(hosts), "-vvv",
+                                    "--forks", "10")
+    # The command sets hasura_blog_env for every host with -e; here each host has its own.
+    at = command.index("-e")
+    assert command[at + 1].startswith("hasura_blog_env="), command
+    del command[at:at + 2]
+    env["ANSIBLE_CALLBACK_RESULT_FORMAT"] = "json"
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    output = result.stdout + result.stderr
+    (directory / "output.txt").write_text(output)
+    yield {"rc": result.returncode, "output": output, "messages": fatal_messages(output), "recap": recap(output)}
+    ecr.delete_repository(repositoryName=ECR_REPOSITORY, force=True)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.host for case in CASES])
+def test_bad_input_fails_with_its_own_message_before_the_first_write(bad_run, case: Case) -> None:
+    assert bad_run["rc"] != 0
+    counts = bad_run["recap"].get(case.host)
+    assert counts is not None, bad_run["output"][-3000:]
+    assert counts["failed"] == 1 and counts["changed"] == 0, counts
+    if case.host == "ecr-tag-missing" and not ecr_module_in_action_group():
+        pytest.skip("hasura_blog.aws.ecr_image_info is not in meta/runtime.yml's action group aws, so it gets no "
+                    "endpoint from module_defaults: add it there")
+    messages = bad_run["messages"].get(case.host, [])
+    assert any(case.message.replace("{env}", ENVS[case.host]) in message for message in messages), messages
+    for text in case.also:
+        assert any(text in message for message in messages), messages
+
+
+def test_each_preflight_case_passed_validation_first(bad_run) -> None:
+    # A preflight failure comes from a preflight task, after every validate task of the host passed.
+    for case in CASES:
+        messages = " ".join(bad_run["messages"].get(case.host, []))
+        assert ("Invalid " in messages and " settings: " in messages) is not case.preflight, (case.host, messages)
+
+
+def test_no_secret_appears_in_the_output_at_any_verbosity(bad_run) -> None:
+    output = bad_run["output"]
+    assert "task path:" in output  # -vvv
+    assert BAD_PASSWORD not in output
+    for name, value in local_secrets().items():
+        assert str(value) not in output, f"the value of {name} appears in the output"
+
+
+def test_nothing_was_created(bad_run, aws) -> None:
+    assert leftovers(aws, list(ENVS.values())) == []

@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ANSIBLE_DOC = str(Path(sys.executable).parent / "ansible-doc")
 MODULES = sorted(p.stem for p in (ROOT / "plugins/modules").glob("*.py"))
-FILTERS = ["network_layout_errors", "engine_version_to_request", "rollout_status", "error_text"]
+FILTERS = ["network_layout_errors", "engine_version_to_request", "rollout_status", "error_text", "settings_errors", "roles_to_discover"]
 ROLES = sorted(p.name for p in (ROOT / "roles").iterdir() if (p / "meta/argument_specs.yml").exists())
 
 

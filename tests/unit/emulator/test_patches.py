@@ -4,6 +4,7 @@ fails itself once moto fixes the behaviour, so that the patch can be removed."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import boto3
@@ -211,6 +212,50 @@ def test_rds_engine_versions(patched: bool) -> None:
     assert [v["EngineVersion"] for v in default] == ["15.15"]
     assert [t["EngineVersion"] for t in rds.describe_db_engine_versions(Engine="postgres", EngineVersion="15.13")[
         "DBEngineVersions"][0]["ValidUpgradeTarget"]] == ["15.14", "15.15"]
+
+
+def test_concurrent_creates_of_one_ssm_parameter(patched: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two PutParameter without overwrite for one name; the second arrives while the first is between its check for an
+    existing parameter and its write (moto's put_parameter calls utcnow() there)."""
+    from moto.ssm import models
+
+    ssm = boto3.client("ssm", region_name=REGION)
+    first_inside, second_inside = threading.Event(), threading.Event()
+    utcnow = models.utcnow
+
+    def interleaving_utcnow():
+        if not first_inside.is_set():
+            first_inside.set()
+            # Without the patch the second create gets here too, and both go on; with it, the second waits for the first.
+            second_inside.wait(timeout=0.5)
+        else:
+            second_inside.set()
+        return utcnow()
+
+    monkeypatch.setattr(models, "utcnow", interleaving_utcnow)
+    outcomes: list[str] = []
+
+    def create(value: str) -> None:
+        try:
+            ssm.put_parameter(Name="/hasura-blog/test/deploy-lock", Value=value, Type="String", Overwrite=False)
+            outcomes.append(f"created {value}")
+        except ClientError as error:
+            outcomes.append(error.response["Error"]["Code"])
+
+    first = threading.Thread(target=create, args=("first",))
+    first.start()
+    assert first_inside.wait(timeout=10)
+    second = threading.Thread(target=create, args=("second",))
+    second.start()
+    first.join(timeout=10)
+    second.join(timeout=10)
+    history = ssm.get_parameter_history(Name="/hasura-blog/test/deploy-lock")["Parameters"]
+    if patched:
+        assert outcomes == ["created first", "ParameterAlreadyExists"]
+        assert [(p["Version"], p["Value"]) for p in history] == [(1, "first")]
+    else:
+        assert sorted(outcomes) == ["created first", "created second"]
+        assert [p["Version"] for p in history] == [1, 1]
 
 
 def test_unknown_patch_names_are_refused() -> None:
