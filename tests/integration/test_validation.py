@@ -6,8 +6,7 @@ variables as host variables, as `-e name=value` would give them (numbers as stri
 own message, change nothing, and print no secret; afterwards nothing of any case exists in the emulator.
 
 The preflight checks (AZs the region offers, the task definitions rendered, ECR image tags) run in site.yml's
-pre_tasks after validation. Until site.yml includes the vpc and ecs_services preflights, the run uses a copy of
-site.yml that does (playbook_under_test).
+pre_tasks after validation, read-only and before the first write.
 """
 
 from __future__ import annotations
@@ -32,7 +31,6 @@ ECR_ACCOUNT = "123456789012"
 ECR_REPOSITORY = "hasura-blog-it/nextjs"
 ECR_IMAGE = f"{ECR_ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/{ECR_REPOSITORY}"
 BAD_PASSWORD = "Bad/Pass@Word-1"  # RDS forbids / and @; it must never be printed
-PREFLIGHTS = ["vpc", "rds", "ecs_services"]
 
 
 @dataclass(frozen=True)
@@ -125,37 +123,6 @@ ENVS = {case.host: case.variables.get("hasura_blog_env", f"v{index:02d}") for in
 assert len(set(ENVS.values())) == len(ENVS)
 
 
-def playbook_under_test(directory: Path) -> Path:
-    """site.yml, or, until its pre_tasks include the vpc and ecs_services preflights, a copy that does.
-
-    The copy sits in ``directory`` next to links to group_vars/ and playbooks/, so that it reads what site.yml reads.
-    """
-    site = yaml.safe_load((ROOT / "site.yml").read_text())
-    for play in site:
-        for task in play.get("pre_tasks", []):
-            include = task.get("ansible.builtin.include_role") or {}
-            if include.get("tasks_from") != "preflight":
-                continue
-            if all(role in str(task.get("loop", "")) for role in PREFLIGHTS):
-                return ROOT / "site.yml"
-            include["name"] = "hasura_blog.aws.{{ hasura_blog__preflight }}"
-            task["loop"] = PREFLIGHTS
-            task["loop_control"] = {"loop_var": "hasura_blog__preflight"}
-            task["when"] = "hasura_blog_state == 'present'"
-            for name in ("group_vars", "playbooks"):
-                (directory / name).symlink_to(ROOT / name)
-            copy = directory / "site.yml"
-            copy.write_text(yaml.safe_dump(site, sort_keys=False, width=200))
-            return copy
-    raise AssertionError("site.yml has no preflight include in its pre_tasks")
-
-
-def ecr_module_in_action_group() -> bool:
-    """hasura_blog.aws.ecr_image_info gets the play's connection settings (module_defaults) only from meta/runtime.yml."""
-    runtime = yaml.safe_load((ROOT / "meta/runtime.yml").read_text())
-    return "ecr_image_info" in runtime["action_groups"]["aws"]
-
-
 def fatal_messages(output: str) -> dict[str, list[str]]:
     """host -> the msg of each of its failed tasks (the run prints results as JSON)."""
     decoder = json.JSONDecoder()
@@ -225,8 +192,7 @@ def bad_run(port: int, aws, tmp_path_factory) -> Iterator[dict]:
                          **case.variables, "hasura_blog_env": ENVS[case.host]} for case in CASES}
     inventory = directory / "inventory.yml"
     inventory.write_text(yaml.safe_dump({"hasura_blog": {"hosts": hosts}}, sort_keys=False))
-    path = playbook_under_test(directory)
-    command, env = playbook_command(port, str(path), "-i", str(inventory), "--limit", ",".join(hosts), "-vvv",
+    command, env = playbook_command(port, "site.yml", "-i", str(inventory), "--limit", ",".join(hosts), "-vvv",
                                     "--forks", "10")
     # The command sets hasura_blog_env for every host with -e; here each host has its own.
     at = command.index("-e")
@@ -246,9 +212,6 @@ def test_bad_input_fails_with_its_own_message_before_the_first_write(bad_run, ca
     counts = bad_run["recap"].get(case.host)
     assert counts is not None, bad_run["output"][-3000:]
     assert counts["failed"] == 1 and counts["changed"] == 0, counts
-    if case.host == "ecr-tag-missing" and not ecr_module_in_action_group():
-        pytest.skip("hasura_blog.aws.ecr_image_info is not in meta/runtime.yml's action group aws, so it gets no "
-                    "endpoint from module_defaults: add it there")
     messages = bad_run["messages"].get(case.host, [])
     assert any(case.message.replace("{env}", ENVS[case.host]) in message for message in messages), messages
     for text in case.also:
