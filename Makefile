@@ -76,11 +76,11 @@ destroy: check-env $(TARGET_READY) ## Remove what site.yml created in inventorie
 # A new environment's vault-encrypted secrets. It prompts for the new vault password; the local environment uses
 # its committed, demo-only password file.
 ifeq ($(ENV),local)
-SECRETS_ARGS := -e secrets_vault_password=$$(cat inventories/local/vault-password.txt)
+SECRETS_ARGS := -e secrets_vault_password=$$(cat secrets/local-vault-password.txt)
 endif
-secrets: check-env setup ## Generate inventories/$(ENV)/group_vars/hasura_blog/vault.yml (refuses to overwrite)
-	@if [ -e inventories/$(ENV)/group_vars/hasura_blog/vault.yml ]; then \
-	  echo "inventories/$(ENV)/group_vars/hasura_blog/vault.yml exists; rotate with ansible-vault edit" >&2; exit 1; fi
+secrets: check-env setup ## Generate secrets/$(ENV).yml, vault-encrypted (refuses to overwrite)
+	@if [ -e secrets/$(ENV).yml ]; then \
+	  echo "secrets/$(ENV).yml exists; rotate with ansible-vault edit" >&2; exit 1; fi
 	$(PLAYBOOK) playbooks/secrets.yml -i inventories/$(ENV) $(SECRETS_ARGS) $(ARGS)
 
 # The three run side by side (output kept per target): most of their time is Ansible process start-up on one core

@@ -535,8 +535,8 @@ def missing_secrets(secrets: Mapping[str, Any], env: Any) -> list[str]:
         return []
     env = env if env not in (None, "", UNDEFINED) else "<env>"
     return [f"missing secrets: {', '.join(missing)}. They belong in the vault-encrypted "
-            f"inventories/{env}/group_vars/hasura_blog/vault.yml: create it with make secrets ENV={env} (or add them "
-            f"with ansible-vault edit), and run with its vault id (--vault-id {env}@prompt)"]
+            f"secrets/{env}.yml (or the file hasura_blog_secrets_file names): create it with make secrets ENV={env} "
+            f"(or add them with ansible-vault edit), and run with its vault id (--vault-id {env}@prompt)"]
 
 
 def secret_length_errors(value: Any, label: str, low: int, why: str) -> list[str]:

@@ -47,8 +47,9 @@ def playbook_command(port: int, path: str, *args: str, env_name: str = "local") 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ANSIBLE_"))}
     env.update(AWS_EMULATOR_PORT=str(port), ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_FORCE_COLOR="0",
                PATH=f"{Path(sys.executable).parent}:{env.get('PATH', '')}")
+    # Every test environment is a variant of local, with local's secrets (secrets/<env>.yml by default).
     command = [str(Path(sys.executable).parent / "ansible-playbook"), path, "-i", "inventories/local",
-               "-e", f"hasura_blog_env={env_name}", *args]
+               "-e", f"hasura_blog_env={env_name}", "-e", f"hasura_blog_secrets_file={ROOT / 'secrets/local.yml'}", *args]
     return command, env
 
 
@@ -122,6 +123,6 @@ def local_secrets() -> dict:
     """The local environment's demo-only secrets, read from its vault file the way ansible-vault would."""
     view = subprocess.run(
         [str(Path(sys.executable).parent / "ansible-vault"), "view", "--vault-id",
-         "local@inventories/local/vault-password.txt", "inventories/local/group_vars/hasura_blog/vault.yml"],
+         "local@secrets/local-vault-password.txt", "secrets/local.yml"],
         cwd=ROOT, capture_output=True, text=True, check=True)
     return yaml.safe_load(view.stdout)

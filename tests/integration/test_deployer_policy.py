@@ -221,7 +221,8 @@ def run_playbook(emulator: Emulator, key: tuple[str, str], env_name: str, path: 
     started = time.monotonic()
     result = subprocess.run(
         [str(Path(sys.executable).parent / "ansible-playbook"), path, "-i", "inventories/local",
-         "-e", f"hasura_blog_env={env_name}", "-e", f"hasura_blog_aws_access_key={key[0]}",
+         "-e", f"hasura_blog_env={env_name}", "-e", f"hasura_blog_secrets_file={ROOT / 'secrets/local.yml'}",
+         "-e", f"hasura_blog_aws_access_key={key[0]}",
          "-e", f"hasura_blog_aws_secret_key={key[1]}", *args],
         cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     seconds = time.monotonic() - started

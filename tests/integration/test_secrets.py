@@ -26,8 +26,11 @@ def test_secrets_file_is_generated_encrypted_and_never_overwritten(tmp_path: Pat
     inventory = tmp_path / "inventories" / "ci"
     (inventory / "group_vars" / "hasura_blog").mkdir(parents=True)
     (inventory / "hosts.yml").write_text((ROOT / "inventories/local/hosts.yml").read_text())
-    (inventory / "group_vars" / "hasura_blog" / "main.yml").write_text("hasura_blog_env: ci\n")
-    vault_file = inventory / "group_vars" / "hasura_blog" / "vault.yml"
+    # Outside the inventory (AWX imports inventories without a vault password), where the inventory says.
+    vault_file = tmp_path / "secrets" / "ci.yml"
+    vault_file.parent.mkdir()
+    (inventory / "group_vars" / "hasura_blog" / "main.yml").write_text(
+        f"hasura_blog_env: ci\nhasura_blog_secrets_file: {vault_file}\n")
 
     first = run(inventory)
     assert first.returncode == 0, first.stdout + first.stderr
@@ -52,3 +55,4 @@ def test_secrets_file_is_generated_encrypted_and_never_overwritten(tmp_path: Pat
     assert second.returncode != 0
     assert "exists. It holds the secrets this environment runs with" in second.stdout + second.stderr
     assert vault_file.read_text() == ciphertext
+    assert not (ROOT / "secrets" / "ci.yml").exists()

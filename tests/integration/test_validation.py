@@ -31,6 +31,8 @@ ECR_ACCOUNT = "123456789012"
 ECR_REPOSITORY = "hasura-blog-it/nextjs"
 ECR_IMAGE = f"{ECR_ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/{ECR_REPOSITORY}"
 BAD_PASSWORD = "Bad/Pass@Word-1"  # RDS forbids / and @; it must never be printed
+SECRETS = {"hasura_blog_db_password", "hasura_blog_admin_secret", "hasura_blog_jwt_key", "hasura_blog_nextauth_secret",
+           "hasura_blog_registry_username", "hasura_blog_registry_password"}
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ CASES = [
          'hasura_blog_db_password contains a character RDS forbids (/ " @ or space)'),
     Case("secrets-missing", {"hasura_blog_jwt_key": "", "hasura_blog_nextauth_secret": ""},
          "missing secrets: hasura_blog_jwt_key, hasura_blog_nextauth_secret. They belong in the vault-encrypted "
-         "inventories/{env}/group_vars/hasura_blog/vault.yml: create it with make secrets ENV={env}"),
+         "secrets/{env}.yml (or the file hasura_blog_secrets_file names): create it with make secrets ENV={env}"),
     # Types: a string where a number belongs, a list where a string belongs, a word where a number belongs.
     Case("type-string-for-number", {"rds_allocated_storage": "lots"},
          "rds_allocated_storage is the string 'lots'; it must be a whole number"),
@@ -188,16 +190,25 @@ def bad_run(port: int, aws, tmp_path_factory) -> Iterator[dict]:
         {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
          "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 2,
                     "digest": "sha256:" + "0" * 64}, "layers": []}))
-    hosts = {case.host: {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
-                         **case.variables, "hasura_blog_env": ENVS[case.host]} for case in CASES}
+    # Secrets come from the environment's secrets file (a vault in real life), not the inventory: each host gets the
+    # local secrets with its case's changes.
+    hosts = {}
+    for case in CASES:
+        secrets = {**local_secrets(), **{k: v for k, v in case.variables.items() if k in SECRETS}}
+        (directory / f"{case.host}-secrets.yml").write_text(yaml.safe_dump(secrets))
+        hosts[case.host] = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
+                            **{k: v for k, v in case.variables.items() if k not in SECRETS},
+                            "hasura_blog_env": ENVS[case.host],
+                            "hasura_blog_secrets_file": str(directory / f"{case.host}-secrets.yml")}
     inventory = directory / "inventory.yml"
     inventory.write_text(yaml.safe_dump({"hasura_blog": {"hosts": hosts}}, sort_keys=False))
     command, env = playbook_command(port, "site.yml", "-i", str(inventory), "--limit", ",".join(hosts), "-vvv",
                                     "--forks", "10")
-    # The command sets hasura_blog_env for every host with -e; here each host has its own.
-    at = command.index("-e")
-    assert command[at + 1].startswith("hasura_blog_env="), command
-    del command[at:at + 2]
+    # The command sets hasura_blog_env and hasura_blog_secrets_file for every host with -e; here each host has its own.
+    for variable in ("hasura_blog_env", "hasura_blog_secrets_file"):
+        at = next(i for i, arg in enumerate(command) if arg.startswith(f"{variable}="))
+        assert command[at - 1] == "-e", command
+        del command[at - 1:at + 1]
     env["ANSIBLE_CALLBACK_RESULT_FORMAT"] = "json"
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     output = result.stdout + result.stderr

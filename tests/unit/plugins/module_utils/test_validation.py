@@ -376,8 +376,9 @@ def test_missing_secrets_are_all_named_with_where_to_put_them() -> None:
     [message] = missing_secrets({"hasura_blog_admin_secret": "", "hasura_blog_jwt_key": UNDEFINED,
                                  "hasura_blog_db_password": "set"}, "dev")
     assert message == ("missing secrets: hasura_blog_admin_secret, hasura_blog_jwt_key. They belong in the "
-                       "vault-encrypted inventories/dev/group_vars/hasura_blog/vault.yml: create it with make secrets "
-                       "ENV=dev (or add them with ansible-vault edit), and run with its vault id (--vault-id dev@prompt)")
+                       "vault-encrypted secrets/dev.yml (or the file hasura_blog_secrets_file names): create it with "
+                       "make secrets ENV=dev (or add them with ansible-vault edit), and run with its vault id "
+                       "(--vault-id dev@prompt)")
     assert missing_secrets({"hasura_blog_admin_secret": "x"}, "dev") == []
 
 
@@ -612,7 +613,7 @@ def test_role_errors_checks_types_first_then_values_with_the_labels_of_the_sourc
     sources = {"rds_master_password": "hasura_blog_db_password"}
     errors = role_errors(options, "rds", [values[o] for o in options], sources, [""], CONTEXT["rds"])
     assert any(e.startswith("missing secrets: hasura_blog_db_password. They belong in the vault-encrypted "
-                            "inventories/dev/group_vars/hasura_blog/vault.yml") for e in errors), errors
+                            "secrets/dev.yml (or the file hasura_blog_secrets_file names)") for e in errors), errors
     assert "rds_backup_retention_days is 40; it must be 0-35 (RDS BackupRetentionPeriod)" in errors
     values["rds_allocated_storage"] = "lots"  # a type error hides the value checks, which rely on the types
     assert role_errors(options, "rds", [values[o] for o in options], sources, [""], CONTEXT["rds"]) == [
