@@ -24,16 +24,16 @@ PLAYBOOK := $(VENV)/bin/ansible-playbook
 EMULATOR := $(VENV)/bin/python -m tests.emulator
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup emulator emulator-stop demo deploy plan destroy secrets test lint unit molecule clean check-env
+.PHONY: help setup emulator emulator-stop demo deploy plan destroy secrets test lint unit molecule sanity clean check-env
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
 
-setup: $(STAMP) ## Create .venv with the exact pins of requirements.txt
+setup: $(STAMP) ## Create .venv with the exact pins of requirements-dev.txt
 
-$(STAMP): requirements.txt
+$(STAMP): requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 emulator: setup ## Start the local AWS emulator on 127.0.0.1:$AWS_EMULATOR_PORT (no-op if running)
@@ -85,11 +85,14 @@ secrets: check-env setup ## Generate secrets/$(ENV).yml, vault-encrypted (refuse
 
 # The three run side by side (output kept per target): most of their time is Ansible process start-up on one core
 # each, and waits on the realistic emulator.
-test: setup ## Everything CI runs: lint, unit tests, molecule against its own emulator
-	@$(MAKE) --no-print-directory -j3 --output-sync=target lint unit molecule
+test: setup ## Everything CI runs: lint, sanity, unit tests, molecule against its own emulator
+	@$(MAKE) --no-print-directory -j3 --output-sync=target lint sanity unit molecule
 
 lint: setup ## ansible-lint (production profile)
 	ansible-lint
+
+sanity: setup ## ansible-test sanity, offline: no containers, no download of its pip bootstrap
+	$(VENV)/bin/python tests/sanity/run.py $(ARGS)
 
 # PYTEST_WORKERS processes (default 2, the cores of CI), each test file in one of them with its own emulator.
 PYTEST_WORKERS ?= 2

@@ -86,7 +86,7 @@ DERIVED_NAMES = (
     ("-hasura", 255, "ECS CreateService serviceName", "service name"),
     ("-nextjs", 255, "ECS CreateService serviceName", "service name"),
 )
-MAX_PREFIX = min(limit - len(suffix) for suffix, limit, _, _ in DERIVED_NAMES)
+MAX_PREFIX = min(limit - len(suffix) for suffix, limit, *_others in DERIVED_NAMES)
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY = 24 * 60
@@ -551,7 +551,7 @@ def parse_image(image: str) -> dict[str, str] | None:
     """Split an image reference the way Docker normalises it: [domain/]path[:tag][@digest]. The first component is
     a registry domain when it holds a . or a : or is localhost; every path component is lowercase. None when the
     reference does not follow the grammar."""
-    rest, _, digest = image.partition("@")
+    rest, _at, digest = image.partition("@")
     name, tag = rest, ""
     if ":" in rest.rsplit("/", 1)[-1]:
         name, tag = rest.rsplit(":", 1)
@@ -1047,4 +1047,3 @@ def role_errors(options: Mapping[str, Mapping[str, Any]], role: str, values: lis
     settings = dict(zip(options, values))
     names = setting_names(settings, sources or {}, source_values or [])
     return argument_errors(options, settings, names) or settings_errors(settings, role, names, context)
-

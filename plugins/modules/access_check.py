@@ -20,7 +20,7 @@ description:
     from a key that AWS does not know.
   - Messages show the last 4 characters of the access key id only, never a secret key or session token.
 author:
-  - Hasura Blog platform team
+  - Hasura Blog platform team (@hasura-blog)
 options:
   inventory:
     description:

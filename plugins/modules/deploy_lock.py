@@ -22,7 +22,7 @@ description:
   - O(state=absent) releases the lock, only if it holds O(token). It never deletes a lock of another run; it warns
     and leaves it. A lock that is gone already is fine (no change).
 author:
-  - Hasura Blog platform team
+  - Hasura Blog platform team (@hasura-blog)
 options:
   name:
     description:

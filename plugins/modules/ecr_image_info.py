@@ -16,7 +16,7 @@ description:
     could not pull.
   - Images outside Amazon ECR (Docker Hub, ECR Public, other registries) cannot be looked up through the AWS API.
 author:
-  - Hasura Blog platform team
+  - Hasura Blog platform team (@hasura-blog)
 options:
   repository_name:
     description: The repository, for example V(hasura-blog/nextjs).

@@ -13,7 +13,7 @@ description:
     such as C(containerInsights), nor tags. This module sets both on an existing cluster, and changes only what
     differs.
 author:
-  - Hasura Blog platform team
+  - Hasura Blog platform team (@hasura-blog)
 options:
   cluster:
     description: The cluster name or ARN.

@@ -16,7 +16,7 @@ description:
   - This module compares those fields of an existing service and sends one UpdateService with the ones that
     differ. Fields it is not given are neither compared nor changed.
 author:
-  - Hasura Blog platform team
+  - Hasura Blog platform team (@hasura-blog)
 options:
   cluster:
     description: The cluster name or ARN.

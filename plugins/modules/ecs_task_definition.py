@@ -20,7 +20,7 @@ description:
   - With O(render_only=true) it makes no AWS call and returns the request it would send.
   - With O(state=absent) it deregisters every C(ACTIVE) revision of the family.
 author:
-  - Hasura Blog platform team
+  - Hasura Blog platform team (@hasura-blog)
 options:
   family:
     description: The task definition family.

@@ -164,7 +164,7 @@ def stop(port: int) -> int:
     pid = running_pid(port)
     if pid:
         os.kill(pid, signal.SIGTERM)
-        for _ in range(50):
+        for _attempt in range(50):
             if running_pid(port) is None:
                 break
             time.sleep(0.1)

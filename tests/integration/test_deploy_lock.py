@@ -211,7 +211,7 @@ def test_of_eight_concurrent_runs_exactly_one_gets_the_lock(aws, port: int, tmp_
 def test_concurrent_creates_through_the_api_have_one_winner(aws) -> None:
     """The atomic create the module relies on, raced harder than processes can: eight threads released at once by a
     barrier, over several rounds, against the emulator's threaded server."""
-    ssm = [aws("ssm") for _ in range(RACERS)]
+    ssm = [aws("ssm") for _racer in range(RACERS)]
     for round_ in range(10):
         name = f"/hasura-blog/it-api-race-{round_}/deploy-lock"
         barrier, outcomes = threading.Barrier(RACERS), []

@@ -119,7 +119,8 @@ def arn_matches(pattern: str, arn: str) -> bool:
 
 def kind(arn: str) -> str:
     """service:resource-type of an ARN or ARN pattern (the wildcards of our patterns come after the type)."""
-    _, _, service, _, _, resource = arn.split(":", 5)
+    parts = arn.split(":", 5)
+    service, resource = parts[2], parts[5]
     if service == "iam" and resource.startswith("role/aws-service-role/"):
         return "iam:service-linked-role"
     return f"{service}:{re.match(r'(loadbalancer/app|listener/app|listener-rule/app|[a-z-]+)', resource).group(1)}"

@@ -49,7 +49,7 @@ def test_only_the_port_moves_the_local_endpoint(port: int) -> None:
         [ANSIBLE, "localhost", "-i", "inventories/local", "-m", "ansible.builtin.debug",
          "-a", "var=hasura_blog_aws_endpoint_url"],
         cwd=ROOT, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "AWS_EMULATOR_PORT": str(port),
-                                                      "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")}, check=False)
+                                                       "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")}, check=False)
     assert re.search(rf"http://127\.0\.0\.1:{port}\b", result.stdout), result.stdout + result.stderr
 
 

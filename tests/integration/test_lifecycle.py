@@ -235,6 +235,7 @@ def test_lifecycle_in_realistic_mode(realistic: int) -> None:
     assert not any(resources(aws).values()), resources(aws)
     #    This time with registry credentials in the vault (here -e): they become a secret that each container pulls with.
     registry = {"hasura_blog_registry_username": "blog-puller", "hasura_blog_registry_password": "Registry-Token-0123456789"}
+
     # The teardown deleted the secrets without recovery: their names are held. Once the redeploy has met that and
     # retried, the hold ends.
     def release_secret_names(output: str) -> bool:

@@ -9,7 +9,6 @@ ENV = "prot-it"
 PROTECTED = json.dumps({"rds_deletion_protection": True, "alb_deletion_protection": True, "rds_final_snapshot": True})
 
 
-
 def test_teardown_refuses_protected_resources_without_confirmation(aws, playbook) -> None:
     rds, elbv2, ec2 = aws("rds"), aws("elbv2"), aws("ec2")
     rc, out = playbook("site.yml", "--tags", "vpc,security_groups,rds,alb", "-e", PROTECTED, "-vvv", env_name=ENV)
@@ -41,4 +40,3 @@ def test_teardown_refuses_protected_resources_without_confirmation(aws, playbook
     rc, out = playbook("playbooks/teardown.yml", "-e", PROTECTED, env_name=ENV)
     assert rc == 0, out
     assert changed(out) == 0
-

@@ -78,10 +78,10 @@ def make_duplicates(aws) -> list[str]:
     ec2, elbv2 = aws("ec2"), aws("elbv2")
     tags = [{"Key": "Project", "Value": "hasura-blog"}, {"Key": "Environment", "Value": ENV}, {"Key": "ManagedBy", "Value": "ansible"}]
     public = sorted((s for s in ec2.describe_subnets(Filters=[{"Name": "tag:Environment", "Values": [ENV]},
-                                                             {"Name": "tag:Tier", "Values": ["public"]}])["Subnets"]),
+                                                              {"Name": "tag:Tier", "Values": ["public"]}])["Subnets"]),
                     key=lambda s: s["AvailabilityZone"])
     eips = [ec2.allocate_address(Domain="vpc", TagSpecifications=[{"ResourceType": "elastic-ip", "Tags": tags}])["AllocationId"]
-            for _ in range(2)]
+            for _eip in range(2)]
     nat = ec2.create_nat_gateway(SubnetId=public[0]["SubnetId"], AllocationId=eips[0], TagSpecifications=[
         {"ResourceType": "natgateway", "Tags": tags}])["NatGateway"]["NatGatewayId"]
     elbv2.create_load_balancer(Name=f"{PREFIX}-old", Subnets=[s["SubnetId"] for s in public], Tags=tags)
@@ -104,8 +104,8 @@ def test_deploy_upgrade_and_teardown_of_the_services(port, aws, playbook) -> Non
     # naming it, and nothing exists twice.
     holders = ["operator-one", "operator-two"]
     runs = concurrently(port, *[["-vvv", "-e", f"hasura_blog_lock_holder={holder}"] for holder in holders])
-    won = [index for index, (rc, _) in enumerate(runs) if rc == 0]
-    assert len(won) == 1, [out[out.find("fatal:"):][:3000] for _, out in runs]
+    won = [index for index, (rc, _output) in enumerate(runs) if rc == 0]
+    assert len(won) == 1, [out[out.find("fatal:"):][:3000] for _rc, out in runs]
     out, lost = runs[won[0]][1], runs[1 - won[0]][1]
     assert f"/hasura-blog/{ENV}/deploy-lock is held by {holders[won[0]]} since" in lost, lost[-3000:]
     assert {kind: len(names) for kind, names in ours(aws).items()} == \

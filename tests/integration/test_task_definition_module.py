@@ -37,7 +37,7 @@ def test_the_module_against_the_emulator(aws, run) -> None:
     assert result["request"]["containerDefinitions"][0]["secrets"][0]["name"] == "TOKEN"
     assert not result["changed"]
 
-    rc, out, _ = run("-e", "cpu=512", "-e", "memory=8192", *closed)
+    rc, out, _result = run("-e", "cpu=512", "-e", "memory=8192", *closed)
     assert rc != 0 and "memory 8192 does not fit cpu 512 on Fargate" in out
 
     rc, out, result = run("--check")

@@ -7,7 +7,6 @@ from .conftest import changed
 ENV = "tdown-it"
 
 
-
 def test_teardown_of_a_partial_deployment_spares_foreign_resources(aws, playbook) -> None:
     ec2 = aws("ec2")
     # Someone else's VPC with the same CIDR and Name, and one of ours in another environment: neither may go.

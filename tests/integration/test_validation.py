@@ -12,13 +12,11 @@ pre_tasks after validation, read-only and before the first write.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 import yaml
@@ -130,7 +128,7 @@ def fatal_messages(output: str) -> dict[str, list[str]]:
     decoder = json.JSONDecoder()
     messages: dict[str, list[str]] = {}
     for match in re.finditer(r"^fatal: \[([^\]]+)\]: FAILED! => ", output, re.MULTILINE):
-        result, _ = decoder.raw_decode(output, match.end())
+        result, _end = decoder.raw_decode(output, match.end())
         messages.setdefault(match.group(1), []).append(str(result.get("msg", result)))
     return messages
 
@@ -206,7 +204,7 @@ def bad_run(port: int, aws, tmp_path_factory) -> Iterator[dict]:
                                     "--forks", "10")
     # The command sets hasura_blog_env and hasura_blog_secrets_file for every host with -e; here each host has its own.
     for variable in ("hasura_blog_env", "hasura_blog_secrets_file"):
-        at = next(i for i, arg in enumerate(command) if arg.startswith(f"{variable}="))
+        [at] = [i for i, arg in enumerate(command) if arg.startswith(f"{variable}=")]
         assert command[at - 1] == "-e", command
         del command[at - 1:at + 1]
     env["ANSIBLE_CALLBACK_RESULT_FORMAT"] = "json"

@@ -67,7 +67,7 @@ class Realism:
 def _parse_durations(text: str) -> dict[str, float]:
     durations: dict[str, float] = {}
     for item in filter(None, (part.strip() for part in text.split(","))):
-        name, _, seconds = item.partition("=")
+        name, _equals, seconds = item.partition("=")
         if name not in REAL_DURATIONS:
             raise ValueError(f"unknown duration {name!r} in AWS_EMULATOR_DURATIONS; known: {sorted(REAL_DURATIONS)}")
         durations[name] = float(seconds)

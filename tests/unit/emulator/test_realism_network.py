@@ -36,7 +36,7 @@ def realistic(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
     started = patches.apply(skip=("iam_managed_policies",))  # as served, less the slow loading of IAM policies
     try:
         if request.param:
-            behaviour = next(b for b in ec2_behaviours.BEHAVIOURS + elbv2_behaviours.BEHAVIOURS if b.name == request.param)
+            [behaviour] = [b for b in ec2_behaviours.BEHAVIOURS + elbv2_behaviours.BEHAVIOURS if b.name == request.param]
             started += behaviour.apply()
         with mock_aws():
             yield bool(request.param)
@@ -79,8 +79,8 @@ def load_balancer(ec2, elbv2, vpc: str, subnets: list[str], scheme: str = "inter
 @with_behaviour("nat_gateway_states")
 def test_nat_gateway_is_pending_then_available(realistic: bool) -> None:
     ec2 = boto3.client("ec2", region_name=REGION)
-    _, (subnet,) = network(ec2)
-    gateway, _ = nat_gateway(ec2, subnet)
+    _vpc, (subnet,) = network(ec2)
+    gateway, _allocation = nat_gateway(ec2, subnet)
     if realistic:
         assert state(ec2, gateway) == "pending"
         pending = ec2.describe_nat_gateways(Filter=[{"Name": "state", "Values": ["pending"]}])["NatGateways"]
@@ -94,7 +94,7 @@ def test_nat_gateway_is_pending_then_available(realistic: bool) -> None:
 @with_behaviour("nat_gateway_states")
 def test_deleting_nat_gateway_holds_its_elastic_ip(realistic: bool) -> None:
     ec2 = boto3.client("ec2", region_name=REGION)
-    _, (subnet,) = network(ec2)
+    _vpc, (subnet,) = network(ec2)
     gateway, allocation = nat_gateway(ec2, subnet)
     realism.advance(61)
     association = ec2.describe_addresses(AllocationIds=[allocation])["Addresses"][0]["AssociationId"]
@@ -118,7 +118,7 @@ def test_deleting_nat_gateway_holds_its_elastic_ip(realistic: bool) -> None:
 def test_deleted_nat_gateway_interface_lingers(realistic: bool) -> None:
     ec2 = boto3.client("ec2", region_name=REGION)
     vpc, (subnet,) = network(ec2)
-    gateway, _ = nat_gateway(ec2, subnet)
+    gateway, _allocation = nat_gateway(ec2, subnet)
     ec2.delete_nat_gateway(NatGatewayId=gateway)
     if realistic:
         assert realism.lingering(subnet_id=subnet) == []  # still deleting: the gateway itself holds the subnet
@@ -145,7 +145,7 @@ def assert_held(ec2, group: str, subnet: str) -> None:
 @with_behaviour("dependency_violations")
 def test_referenced_security_group_cannot_be_deleted(realistic: bool) -> None:
     ec2 = boto3.client("ec2", region_name=REGION)
-    vpc, _ = network(ec2)
+    vpc, _subnets = network(ec2)
     db = ec2.create_security_group(GroupName="db", Description="db", VpcId=vpc)["GroupId"]
     app = ec2.create_security_group(GroupName="app", Description="app", VpcId=vpc)["GroupId"]
     ec2.authorize_security_group_ingress(GroupId=db, IpPermissions=[
@@ -162,7 +162,7 @@ def test_referenced_security_group_cannot_be_deleted(realistic: bool) -> None:
 @with_behaviour("dependency_violations")
 def test_subnet_of_a_nat_gateway_cannot_be_deleted(realistic: bool) -> None:
     ec2 = boto3.client("ec2", region_name=REGION)
-    _, (subnet,) = network(ec2)
+    _vpc, (subnet,) = network(ec2)
     nat_gateway(ec2, subnet)
     if realistic:
         with pytest.raises(ClientError) as refused:
@@ -299,7 +299,7 @@ def test_load_balancer_is_provisioning_then_active(realistic: bool) -> None:
     ec2 = boto3.client("ec2", region_name=REGION)
     elbv2 = boto3.client("elbv2", region_name=REGION)
     vpc, subnets = network(ec2, 2)
-    arn, _ = load_balancer(ec2, elbv2, vpc, subnets)
+    arn, _group = load_balancer(ec2, elbv2, vpc, subnets)
 
     def code() -> str:
         return elbv2.describe_load_balancers(LoadBalancerArns=[arn])["LoadBalancers"][0]["State"]["Code"]

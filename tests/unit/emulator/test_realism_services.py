@@ -128,7 +128,7 @@ def test_rds_modification_applied_immediately_makes_the_instance_modifying(reali
 
 def test_rds_deleted_instance_is_deleting_and_holds_its_subnet_group(realistic) -> None:
     is_realistic = realistic("rds_instance_states")
-    _, subnets, group = network()
+    _vpc, subnets, group = network()
     rds_client = client("rds")
     rds_client.create_db_subnet_group(DBSubnetGroupName="db-subnets", DBSubnetGroupDescription="db", SubnetIds=subnets)
     create_postgres(rds_client, DBSubnetGroupName="db-subnets", VpcSecurityGroupIds=[group])
@@ -155,7 +155,7 @@ def test_rds_deleted_instance_is_deleting_and_holds_its_subnet_group(realistic) 
 
 def test_rds_subnet_group_of_an_instance_cannot_be_deleted(realistic) -> None:
     is_realistic = realistic("rds_instance_states")
-    _, subnets, _ = network()
+    _vpc, subnets, _group = network()
     rds_client = client("rds")
     rds_client.create_db_subnet_group(DBSubnetGroupName="db-subnets", DBSubnetGroupDescription="db", SubnetIds=subnets)
     create_postgres(rds_client, DBSubnetGroupName="db-subnets")
@@ -281,7 +281,7 @@ def test_ecs_failed_rollout_without_circuit_breaker_stays_in_progress(realistic)
 
 
 def awsvpc_service(ecs_client) -> tuple[list[str], str]:
-    _, subnets, group = network()
+    _vpc, subnets, group = network()
     ecs_client.create_cluster(clusterName="c")
     register(ecs_client, "nginx:1", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512")
     ecs_client.create_service(cluster="c", serviceName="s", taskDefinition="f:1", desiredCount=2, launchType="FARGATE",

@@ -9,7 +9,7 @@ from ansible_collections.hasura_blog.aws.plugins.module_utils.service import (
     rollout_status,
     settings_to_update,
 )
-from tests.unit.plugins.module_utils.fixtures import botocore_example, load, unknown_fields
+from tests.unit.plugins.module_utils.fixtures.recorded import botocore_example, load, unknown_fields
 
 DEPLOYMENT = {"minimum_healthy_percent": 100, "maximum_percent": 200, "deployment_circuit_breaker": {"enable": True, "rollback": True}}
 NETWORK = {"subnets": ["subnet-b", "subnet-a"], "security_groups": ["sg-1"], "assign_public_ip": False}

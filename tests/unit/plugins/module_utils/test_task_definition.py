@@ -10,7 +10,7 @@ from ansible_collections.hasura_blog.aws.plugins.module_utils.task_definition im
     render,
     validate,
 )
-from tests.unit.plugins.module_utils.fixtures import botocore_example, load, unknown_fields
+from tests.unit.plugins.module_utils.fixtures.recorded import botocore_example, load, unknown_fields
 
 SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:hasura-blog/local/admin-secret-AbCdEf"
 

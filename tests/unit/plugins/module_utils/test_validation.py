@@ -255,7 +255,7 @@ def test_an_overridden_prefix_is_checked_itself() -> None:
 def test_derived_names_are_the_ones_the_roles_make() -> None:
     # DERIVED_NAMES sets the length limit; each suffix must be one the roles use.
     sources = " ".join(p.read_text() for p in ROOT.glob("roles/*/*/*.yml"))
-    for suffix, *_ in DERIVED_NAMES:
+    for suffix, *_others in DERIVED_NAMES:
         assert suffix in sources, suffix
 
 
@@ -434,8 +434,8 @@ def test_pinned_images(image: str, message: str) -> None:
 
 def test_parse_image() -> None:
     assert parse_image("localhost:5000/a/b:c") == {"domain": "localhost:5000", "path": "a/b", "tag": "c", "digest": ""}
-    assert parse_image("hasura/graphql-engine:v2") == {"domain": "", "path": "hasura/graphql-engine", "tag": "v2",
-                                                        "digest": ""}
+    assert parse_image("hasura/graphql-engine:v2") == {
+        "domain": "", "path": "hasura/graphql-engine", "tag": "v2", "digest": ""}
 
 
 def test_ecr_images() -> None:
@@ -510,8 +510,8 @@ def test_tags_within_the_limits() -> None:
     ("project", {"hasura_blog_state": "gone"}, "hasura_blog_state is gone; it must be one of present, absent"),
     ("vpc", {"vpc_cidr": "10.0.0.0/8"}, "vpc_cidr: 10.0.0.0/8 must have a prefix length from /16 to /28"),
     ("vpc", {"vpc_cidr": "10.0.0.1/16"}, "is not an IPv4 CIDR block"),
-    ("vpc", {"vpc_public_subnet_cidrs": ["10.0.0.0/24", "10.0.0.0/28"]}, "subnets 10.0.0.0/24 (vpc_public_subnet_cidrs) and "
-                                                                          "10.0.0.0/28 (vpc_public_subnet_cidrs) overlap"),
+    ("vpc", {"vpc_public_subnet_cidrs": ["10.0.0.0/24", "10.0.0.0/28"]},
+     "subnets 10.0.0.0/24 (vpc_public_subnet_cidrs) and 10.0.0.0/28 (vpc_public_subnet_cidrs) overlap"),
     ("vpc", {"vpc_public_subnet_cidrs": ["10.0.0.0/24", "10.0.0.0/29"]}, "10.0.0.0/29 must have a prefix length from /16 to /28"),
     ("vpc", {"vpc_private_subnet_cidrs": ["10.0.10.0/24"]}, "vpc_private_subnet_cidrs has 1 CIDRs for 2 availability zones"),
     ("vpc", {"vpc_private_subnet_cidrs": ["10.0.10.0/24", "10.1.0.0/24"]}, "10.1.0.0/24 is not inside the VPC CIDR"),
@@ -618,4 +618,3 @@ def test_role_errors_checks_types_first_then_values_with_the_labels_of_the_sourc
     values["rds_allocated_storage"] = "lots"  # a type error hides the value checks, which rely on the types
     assert role_errors(options, "rds", [values[o] for o in options], sources, [""], CONTEXT["rds"]) == [
         "rds_allocated_storage is the string 'lots'; it must be a whole number"]
-
