@@ -114,6 +114,16 @@ def module_task(tmp_path: Path, playbook):
     return runner
 
 
+def inventory_settings(env: str, directory: Path) -> list[str]:
+    """inventories/<env>'s own settings layered over the local environment (its endpoint): extra ``-i`` arguments, so
+    that a test exercises what the inventory sets rather than ``-e`` copies of it."""
+    inventory = directory / f"{env}-settings"
+    (inventory / "group_vars").mkdir(parents=True)
+    (inventory / "hosts.yml").write_text((ROOT / f"inventories/{env}/hosts.yml").read_text())
+    (inventory / "group_vars" / "hasura_blog").symlink_to(ROOT / f"inventories/{env}/group_vars/hasura_blog")
+    return ["-i", str(inventory)]
+
+
 def changed(output: str) -> int:
     """The changed= count of the last PLAY RECAP in an ansible-playbook output."""
     return int(re.search(r"changed=(\d+)", output.split("PLAY RECAP")[-1]).group(1))
@@ -126,3 +136,36 @@ def local_secrets() -> dict:
          "local@secrets/local-vault-password.txt", "secrets/local.yml"],
         cwd=ROOT, capture_output=True, text=True, check=True)
     return yaml.safe_load(view.stdout)
+
+
+def environment_resources(aws, env: str) -> dict[str, list[str]]:
+    """Everything of environment ``env`` that a duplicate or a leftover would show in, by kind."""
+    prefix = f"hasura-blog-{env}"
+    names = [f"{prefix}-{service}" for service in ("hasura", "nextjs")]
+    ec2, elbv2, ecs = aws("ec2"), aws("elbv2"), aws("ecs")
+    ours = [{"Name": "tag:Environment", "Values": [env]}]
+    balancers = [lb for lb in elbv2.describe_load_balancers()["LoadBalancers"] if lb["LoadBalancerName"].startswith(prefix)]
+    try:
+        services = ecs.describe_services(cluster=f"{prefix}-cluster", services=names)["services"]
+    except ecs.exceptions.ClusterNotFoundException:
+        services = []
+    return {
+        "vpcs": [v["VpcId"] for v in ec2.describe_vpcs(Filters=ours)["Vpcs"]],
+        "subnets": [s["SubnetId"] for s in ec2.describe_subnets(Filters=ours)["Subnets"]],
+        "nat_gateways": [n["NatGatewayId"] for n in ec2.describe_nat_gateways(Filter=ours)["NatGateways"]
+                         if n["State"] not in ("deleted", "deleting", "failed")],
+        "elastic_ips": [a["AllocationId"] for a in ec2.describe_addresses(Filters=ours)["Addresses"]],
+        "security_groups": [g["GroupId"] for g in ec2.describe_security_groups(Filters=ours)["SecurityGroups"]],
+        "db_instances": [d["DBInstanceIdentifier"] for d in aws("rds").describe_db_instances()["DBInstances"]
+                         if d["DBInstanceIdentifier"].startswith(prefix)],
+        "load_balancers": [lb["LoadBalancerArn"] for lb in balancers],
+        "target_groups": [t["TargetGroupArn"] for t in elbv2.describe_target_groups()["TargetGroups"]
+                          if t["TargetGroupName"].startswith(prefix)],
+        "services": [s["serviceArn"] for s in services if s["status"] == "ACTIVE"],
+        "task_definitions": [arn for family in names
+                             for arn in ecs.list_task_definitions(familyPrefix=family, status="ACTIVE")["taskDefinitionArns"]],
+        "secrets": [s["Name"] for s in aws("secretsmanager").list_secrets()["SecretList"]
+                    if s["Name"].startswith(f"hasura-blog/{env}/")],
+        "roles": [r["RoleName"] for r in aws("iam").list_roles()["Roles"] if r["RoleName"].startswith(prefix)],
+        "log_groups": [g["logGroupName"] for g in aws("logs").describe_log_groups(logGroupNamePrefix=f"/ecs/{prefix}/")["logGroups"]],
+    }

@@ -41,7 +41,7 @@ import pytest
 import yaml
 from ansible.parsing.vault import VaultLib, VaultSecret
 
-from .conftest import ROOT, clients, local_secrets, started_emulator
+from .conftest import ROOT, clients, environment_resources, local_secrets, started_emulator
 
 ENV = "awx-it"
 PREFIX = f"hasura-blog-{ENV}"
@@ -278,34 +278,7 @@ def collection_paths(private_data_dir: Path) -> dict[str, str]:
 
 
 def resources(aws) -> dict[str, list[str]]:
-    """Everything of this environment, by kind."""
-    ec2, elbv2, ecs = aws("ec2"), aws("elbv2"), aws("ecs")
-    ours = [{"Name": "tag:Environment", "Values": [ENV]}]
-    services = [f"{PREFIX}-hasura", f"{PREFIX}-nextjs"]
-    try:
-        running = [s["serviceArn"] for s in ecs.describe_services(cluster=f"{PREFIX}-cluster", services=services)
-                   ["services"] if s["status"] == "ACTIVE"]
-    except ecs.exceptions.ClusterNotFoundException:
-        running = []
-    return {
-        "vpcs": [v["VpcId"] for v in ec2.describe_vpcs(Filters=ours)["Vpcs"]],
-        "subnets": [s["SubnetId"] for s in ec2.describe_subnets(Filters=ours)["Subnets"]],
-        "nat_gateways": [n["NatGatewayId"] for n in ec2.describe_nat_gateways(Filter=ours)["NatGateways"]
-                         if n["State"] not in ("deleted", "deleting", "failed")],
-        "elastic_ips": [a["AllocationId"] for a in ec2.describe_addresses(Filters=ours)["Addresses"]],
-        "security_groups": [g["GroupId"] for g in ec2.describe_security_groups(Filters=ours)["SecurityGroups"]],
-        "db_instances": [d["DBInstanceIdentifier"] for d in aws("rds").describe_db_instances()["DBInstances"]
-                         if d["DBInstanceIdentifier"].startswith(PREFIX)],
-        "load_balancers": [lb["LoadBalancerArn"] for lb in elbv2.describe_load_balancers()["LoadBalancers"]
-                           if lb["LoadBalancerName"].startswith(PREFIX)],
-        "services": running,
-        "task_definitions": [arn for family in services
-                             for arn in ecs.list_task_definitions(familyPrefix=family, status="ACTIVE")
-                             ["taskDefinitionArns"]],
-        "secrets": [s["Name"] for s in aws("secretsmanager").list_secrets()["SecretList"]
-                    if s["Name"].startswith(f"hasura-blog/{ENV}/")],
-        "roles": [r["RoleName"] for r in aws("iam").list_roles()["Roles"] if r["RoleName"].startswith(PREFIX)],
-    }
+    return environment_resources(aws, ENV)
 
 
 def test_deploy_plan_and_destroy_as_awx_jobs(port: int, project: Path, stored_inventory: dict, vault_password: str,

@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from .conftest import ROOT, changed, clients, local_secrets, playbook_command, playbook_runner, started_emulator
+from .conftest import (ROOT, changed, clients, environment_resources, local_secrets, playbook_command, playbook_runner,
+                       started_emulator)
 
 ENV = "life-it"
 PREFIX = f"hasura-blog-{ENV}"
@@ -130,34 +131,7 @@ def banner(task: str) -> Callable[[str], bool]:
 
 
 def resources(aws) -> dict[str, list[str]]:
-    """Everything of this environment that a duplicate would show in, by kind."""
-    ec2, elbv2, ecs = aws("ec2"), aws("elbv2"), aws("ecs")
-    ours = [{"Name": "tag:Environment", "Values": [ENV]}]
-    balancers = [lb for lb in elbv2.describe_load_balancers()["LoadBalancers"] if lb["LoadBalancerName"].startswith(PREFIX)]
-    try:
-        services = ecs.describe_services(cluster=f"{PREFIX}-cluster", services=list(SERVICES))["services"]
-    except ecs.exceptions.ClusterNotFoundException:
-        services = []
-    return {
-        "vpcs": [v["VpcId"] for v in ec2.describe_vpcs(Filters=ours)["Vpcs"]],
-        "subnets": [s["SubnetId"] for s in ec2.describe_subnets(Filters=ours)["Subnets"]],
-        "nat_gateways": [n["NatGatewayId"] for n in ec2.describe_nat_gateways(Filter=ours)["NatGateways"]
-                         if n["State"] not in ("deleted", "deleting", "failed")],
-        "elastic_ips": [a["AllocationId"] for a in ec2.describe_addresses(Filters=ours)["Addresses"]],
-        "security_groups": [g["GroupId"] for g in ec2.describe_security_groups(Filters=ours)["SecurityGroups"]],
-        "db_instances": [d["DBInstanceIdentifier"] for d in aws("rds").describe_db_instances()["DBInstances"]
-                         if d["DBInstanceIdentifier"].startswith(PREFIX)],
-        "load_balancers": [lb["LoadBalancerArn"] for lb in balancers],
-        "target_groups": [t["TargetGroupArn"] for t in elbv2.describe_target_groups()["TargetGroups"]
-                          if t["TargetGroupName"].startswith(PREFIX)],
-        "services": [s["serviceArn"] for s in services if s["status"] == "ACTIVE"],
-        "task_definitions": [arn for family in SERVICES
-                             for arn in ecs.list_task_definitions(familyPrefix=family, status="ACTIVE")["taskDefinitionArns"]],
-        "secrets": [s["Name"] for s in aws("secretsmanager").list_secrets()["SecretList"]
-                    if s["Name"].startswith(f"hasura-blog/{ENV}/")],
-        "roles": [r["RoleName"] for r in aws("iam").list_roles()["Roles"] if r["RoleName"].startswith(PREFIX)],
-        "log_groups": [g["logGroupName"] for g in aws("logs").describe_log_groups(logGroupNamePrefix=f"/ecs/{PREFIX}/")["logGroups"]],
-    }
+    return environment_resources(aws, ENV)
 
 
 def test_lifecycle_in_realistic_mode(realistic: int) -> None:

@@ -2,12 +2,12 @@
 
 import json
 
-from .conftest import changed
+from .conftest import changed, inventory_settings
 
 ENV = "tdown-it"
 
 
-def test_teardown_of_a_partial_deployment_spares_foreign_resources(aws, playbook) -> None:
+def test_teardown_of_a_partial_deployment_spares_foreign_resources(aws, playbook, tmp_path) -> None:
     ec2 = aws("ec2")
     # Someone else's VPC with the same CIDR and Name, and one of ours in another environment: neither may go.
     foreign = ec2.create_vpc(CidrBlock="10.0.0.0/16", TagSpecifications=[{
@@ -57,8 +57,9 @@ def test_teardown_of_a_partial_deployment_spares_foreign_resources(aws, playbook
     rc, out = playbook("site.yml", "--tags", "vpc,nat", env_name=ENV)
     assert rc == 0 and changed(out) == 0, out
 
-    # From one NAT gateway per AZ to a single one: the other goes, with its Elastic IP, and both AZs route to it.
-    rc, out = playbook("site.yml", "--tags", "vpc,nat", "-e", "nat_gateway_count=1", env_name=ENV)
+    # From one NAT gateway per AZ to a single one, as the dev inventory sets it: the other goes, with its Elastic IP,
+    # and both AZs route to it.
+    rc, out = playbook("site.yml", "--tags", "vpc,nat", *inventory_settings("dev", tmp_path), env_name=ENV)
     assert rc == 0, out
     live = [n for n in ec2.describe_nat_gateways(Filter=ours_filter)["NatGateways"] if n["State"] == "available"]
     assert len(live) == 1
