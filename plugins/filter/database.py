@@ -4,36 +4,9 @@
 
 from __future__ import annotations
 
-DOCUMENTATION = r"""
-name: engine_version_to_request
-short_description: The RDS engine version to request without ever downgrading
-description:
-  - Returns the desired version for a new instance, or for one that runs an older version; returns the current
-    version when the instance already runs the desired one or newer (after an automatic minor upgrade).
-  - The same file provides C(allocated_storage_to_request) (never shrink an autoscaled volume),
-    C(final_snapshot_identifier) (a unique name from a timestamp) and C(protected_resources).
-positional: current
-options:
-  _input:
-    description: The desired engine version.
-    type: str
-    required: true
-  current:
-    description: The version the instance runs, empty if it does not exist.
-    type: str
-"""
-
-EXAMPLES = r"""
-- name: Request a version
-  ansible.builtin.debug:
-    msg: "{{ '15.15' | hasura_blog.aws.engine_version_to_request('15.16') }}"  # 15.16
-"""
-
-RETURN = r"""
-_value:
-  description: The engine version to request.
-  type: str
-"""
+# Each filter of this file is documented in plugins/filter/<filter name>.yml, as ansible-doc -t filter
+# hasura_blog.aws.<filter name> reads it. This file has no DOCUMENTATION of its own: ansible-doc would show it for
+# every filter of the file.
 
 from ansible_collections.hasura_blog.aws.plugins.module_utils.database import (
     allocated_storage_to_request,

@@ -4,50 +4,9 @@
 
 from __future__ import annotations
 
-DOCUMENTATION = r"""
-name: network_layout_errors
-short_description: Problems with a VPC layout
-description:
-  - Returns a list of messages, empty when the VPC CIDR, zones and subnet CIDRs fit together.
-  - The same file provides C(missing_tags) (required tags that are absent), C(subnet_plan)
-    (one entry per subnet with C(tier), C(cidr), C(az) and C(index)) and C(tag_filters) (EC2 describe filters
-    on the C(Project), C(Environment) and C(ManagedBy) tags) C(without_tags) (the resources that lack one of
-    those tags) and C(reusable_eips) (unassociated Elastic IPs to reuse, by subnet), C(cidr_errors) and C(port_errors).
-positional: azs, public, private
-options:
-  _input:
-    description: The VPC CIDR.
-    type: str
-    required: true
-  azs:
-    description: Availability zones.
-    type: list
-    elements: str
-    required: true
-  public:
-    description: Public subnet CIDRs, one per zone.
-    type: list
-    elements: str
-    required: true
-  private:
-    description: Private subnet CIDRs, one per zone.
-    type: list
-    elements: str
-    required: true
-"""
-
-EXAMPLES = r"""
-- name: Check the layout
-  ansible.builtin.assert:
-    that: (vpc_cidr | hasura_blog.aws.network_layout_errors(vpc_azs, public, private)) == []
-"""
-
-RETURN = r"""
-_value:
-  description: Messages, one per problem.
-  type: list
-  elements: str
-"""
+# Each filter of this file is documented in plugins/filter/<filter name>.yml, as ansible-doc -t filter
+# hasura_blog.aws.<filter name> reads it. This file has no DOCUMENTATION of its own: ansible-doc would show it for
+# every filter of the file.
 
 from ansible_collections.hasura_blog.aws.plugins.module_utils.network import (
     cidr_errors,
