@@ -94,10 +94,12 @@ lint: setup ## ansible-lint (production profile)
 sanity: setup ## ansible-test sanity, offline: no containers, no download of its pip bootstrap
 	$(VENV)/bin/python tests/sanity/run.py $(ARGS)
 
-# PYTEST_WORKERS processes (default 2, the cores of CI), each test file in one of them with its own emulator.
+# PYTEST_WORKERS processes (default 2, the cores of CI), each test file in one of them with its own emulator. The
+# longest files go first (tests/conftest.py, tests/durations.json); PYTEST_ARGS=--store-durations measures them again.
 PYTEST_WORKERS ?= 2
 unit: setup ## pytest: emulator patches, module_utils, launcher, lifecycle and teardown against the emulator
-	$(VENV)/bin/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile --durations=15 tests/unit tests/integration
+	$(VENV)/bin/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=25 \
+	  tests/unit tests/integration $(PYTEST_ARGS)
 
 # molecule starts and stops its own emulator, on a free port so that it never meets `make emulator`'s. Its state
 # lives in this clone's .run/ and starts empty: molecule's default (~/.ansible/tmp/molecule.<hash of "tests">) is
