@@ -12,11 +12,8 @@ from ansible_collections.hasura_blog.aws.plugins.module_utils.network import (
     cidr_errors,
     layout_errors,
     reusable_eips,
-    missing_tags,
     port_errors,
     subnet_plan,
-    tag_filters,
-    without_tags,
 )
 
 
@@ -25,10 +22,7 @@ class FilterModule:
         return {
             "network_layout_errors": layout_errors,
             "reusable_eips": reusable_eips,
-            "missing_tags": missing_tags,
             "cidr_errors": cidr_errors,
             "port_errors": port_errors,
             "subnet_plan": subnet_plan,
-            "tag_filters": tag_filters,
-            "without_tags": without_tags,
         }

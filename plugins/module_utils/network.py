@@ -7,7 +7,6 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-REQUIRED_TAGS = ("Project", "Environment", "ManagedBy")
 TIERS = ("public", "private")
 
 
@@ -51,11 +50,6 @@ def layout_errors(vpc_cidr: str, azs: list[str], public: list[str], private: lis
     return errors
 
 
-def missing_tags(tags: dict[str, Any]) -> list[str]:
-    """Errors for required tags that are missing or empty."""
-    return [f"tag {key} is required on every resource" for key in REQUIRED_TAGS if not str((tags or {}).get(key) or "")]
-
-
 def subnet_plan(azs: list[str], public: list[str], private: list[str]) -> list[dict[str, Any]]:
     """One entry per subnet: tier, CIDR, zone and the zone's index, public subnets first."""
     return [
@@ -63,19 +57,6 @@ def subnet_plan(azs: list[str], public: list[str], private: list[str]) -> list[d
         for tier, cidrs in zip(TIERS, (public, private))
         for index, (az, cidr) in enumerate(zip(azs, cidrs))
     ]
-
-
-def tag_filters(tags: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    """EC2 describe filters that match only resources carrying this project's required tags."""
-    filters = {f"tag:{key}": tags[key] for key in REQUIRED_TAGS if key in (tags or {})}
-    filters.update(extra)
-    return filters
-
-
-def without_tags(resources: list[dict[str, Any]], tags: dict[str, Any]) -> list[dict[str, Any]]:
-    """The resources (as returned by the *_info modules, with a ``tags`` dict) that lack one of the required tags."""
-    wanted = {key: tags[key] for key in REQUIRED_TAGS if key in (tags or {})}
-    return [r for r in resources if any((r.get("tags") or {}).get(k) != v for k, v in wanted.items())]
 
 
 def reusable_eips(subnets: list[str], eip_names: dict[str, str], addresses: list[dict[str, Any]]) -> dict[str, str]:

@@ -19,11 +19,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ansible_collections.hasura_blog.aws.plugins.module_utils.tags import REQUIRED_TAGS
 from ansible_collections.hasura_blog.aws.plugins.module_utils.task_definition import FARGATE_SIZES
 
 # What a validate task passes for a variable that is not defined (query('ansible.builtin.vars', ..., default=...)).
 UNDEFINED = "<undefined>"
-REQUIRED_TAGS = ("Project", "Environment", "ManagedBy")
 _TRUE = {"yes", "on", "1", "true", "t", "y"}
 _FALSE = {"no", "off", "0", "false", "f", "n"}
 
@@ -108,6 +108,7 @@ _INSTANCE_CLASS = re.compile(r"^db\.[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9.-]*$")
 _ENGINE_VERSION = re.compile(r"^[0-9]+\.[0-9]+$")
 _DB_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
 _DB_USER = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,15}$")
+_HOST_NAME = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
 _IDS = {"vpc": r"vpc-[0-9a-f]{8,17}", "igw": r"igw-[0-9a-f]{8,17}", "subnet": r"subnet-[0-9a-f]{8,17}",
         "sg": r"sg-[0-9a-f]{8,17}"}
 _IAM_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,64}$")
@@ -1002,6 +1003,7 @@ def ecs_services_errors(s: Mapping[str, Any], names: Mapping[str, str] | None = 
         if s.get(option) and not _IAM_ROLE_ARN.match(str(s[option])):
             errors.append(f"{name(option)} is {show(s[option])}; it must be an IAM role ARN "
                           "(arn:aws:iam::<account>:role/<name>)")
+    errors += _database_errors(s, name)
     for key, arn in (s.get("ecs_services_target_group_arns") or {}).items():
         if not _TARGET_GROUP_ARN.match(str(arn)):
             errors.append(f"{name('ecs_services_target_group_arns')}.{key} is {show(arn)}; it must be a target group ARN")
@@ -1009,6 +1011,24 @@ def ecs_services_errors(s: Mapping[str, Any], names: Mapping[str, str] | None = 
     errors += _positive_delay(s["ecs_services_poll_delay"], name("ecs_services_poll_delay"))
     errors += _timeout(s["ecs_services_retry_timeout"], name("ecs_services_retry_timeout"))
     errors += _timeout(s["ecs_services_iam_propagation_seconds"], name("ecs_services_iam_propagation_seconds"))
+    return errors
+
+
+def _database_errors(s: Mapping[str, Any], name: _Names) -> list[str]:
+    """The database of the URL, from the rds role's wait entry point (facts; checked when set)."""
+    errors = []
+    if s.get("ecs_services_db_address") and not _HOST_NAME.match(str(s["ecs_services_db_address"])):
+        errors.append(f"{name('ecs_services_db_address')} is {show(s['ecs_services_db_address'])}; it must be a host "
+                      "name (RDS Endpoint Address)")
+    if s.get("ecs_services_db_port") not in (None, ""):
+        errors += int_range_errors(s["ecs_services_db_port"], name("ecs_services_db_port"), 1150, 65535,
+                                   "RDS Port for PostgreSQL")
+    if s.get("ecs_services_db_name") and not _DB_NAME.match(str(s["ecs_services_db_name"])):
+        errors.append(f"{name('ecs_services_db_name')} is {show(s['ecs_services_db_name'])}; it must be 1-63 letters, "
+                      "digits and underscores, starting with a letter (RDS DBName for PostgreSQL)")
+    if s.get("ecs_services_db_username") and not _DB_USER.match(str(s["ecs_services_db_username"])):
+        errors.append(f"{name('ecs_services_db_username')} is {show(s['ecs_services_db_username'])}; it must be 1-16 "
+                      "letters, digits and underscores, starting with a letter (RDS MasterUsername)")
     return errors
 
 

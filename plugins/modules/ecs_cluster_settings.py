@@ -77,7 +77,12 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.hasura_blog.aws.plugins.module_utils.cluster import settings_to_update, tags_to_update
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
+    ansible_dict_to_boto3_tag_list,
+    boto3_tag_list_to_ansible_dict,
+    compare_aws_tags,
+)
+from ansible_collections.hasura_blog.aws.plugins.module_utils.cluster import settings_to_update
 
 
 def main() -> None:
@@ -98,11 +103,12 @@ def main() -> None:
         if cluster is None:
             module.fail_json(msg=f"ECS cluster {name} does not exist")
         settings = settings_to_update(module.params["settings"], cluster.get("settings", []))
-        to_set, to_remove = tags_to_update(module.params["tags"], cluster.get("tags", []), module.params["purge_tags"])
+        current_tags = boto3_tag_list_to_ansible_dict(cluster.get("tags", []), "key", "value")
+        to_set, to_remove = compare_aws_tags(current_tags, module.params["tags"], module.params["purge_tags"])
+        to_set = {key: str(value) for key, value in to_set.items()}
         changed = bool(settings or to_set or to_remove)
-        before = {"settings": cluster.get("settings", []), "tags": {t["key"]: t["value"] for t in cluster.get("tags", [])}}
-        after_tags = {k: v for k, v in before["tags"].items() if k not in to_remove}
-        after_tags.update({t["key"]: t["value"] for t in to_set})
+        before = {"settings": cluster.get("settings", []), "tags": current_tags}
+        after_tags = {**{k: v for k, v in current_tags.items() if k not in to_remove}, **to_set}
         after_settings = {s["name"]: s["value"] for s in before["settings"]}
         after_settings.update({s["name"]: s["value"] for s in settings})
         after = {"settings": [{"name": k, "value": v} for k, v in sorted(after_settings.items())], "tags": after_tags}
@@ -110,7 +116,8 @@ def main() -> None:
             if settings:
                 client.update_cluster(cluster=cluster["clusterArn"], settings=settings, aws_retry=True)
             if to_set:
-                client.tag_resource(resourceArn=cluster["clusterArn"], tags=to_set, aws_retry=True)
+                client.tag_resource(resourceArn=cluster["clusterArn"], tags=ansible_dict_to_boto3_tag_list(to_set, "key", "value"),
+                                    aws_retry=True)
             if to_remove:
                 client.untag_resource(resourceArn=cluster["clusterArn"], tagKeys=to_remove, aws_retry=True)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:

@@ -213,8 +213,10 @@ try:
 except ImportError:
     pass  # handled by AnsibleAWSModule
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.hasura_blog.aws.plugins.module_utils.task_definition import (
     TaskDefinitionError,
     differs,
@@ -239,10 +241,8 @@ def _spec(params: dict) -> dict:
 def latest_active(client, family: str) -> dict | None:
     try:
         return client.describe_task_definition(taskDefinition=family, aws_retry=True)["taskDefinition"]
-    except botocore.exceptions.ClientError as error:
-        if error.response["Error"]["Code"] in ("ClientException", "InvalidParameterException"):
-            return None  # the family has no active revision
-        raise
+    except is_boto3_error_code(["ClientException", "InvalidParameterException"]):
+        return None  # the family has no active revision
 
 
 def present(module: AnsibleAWSModule, request: dict) -> None:
@@ -254,7 +254,7 @@ def present(module: AnsibleAWSModule, request: dict) -> None:
                          revision=current["revision"], request=request, diff=diff)
     if module.check_mode:
         module.exit_json(changed=True, family_revision="", arn="", revision=0, request=request, diff=diff)
-    tags = [{"key": k, "value": str(v)} for k, v in sorted(module.params["tags"].items())]
+    tags = ansible_dict_to_boto3_tag_list({k: str(v) for k, v in module.params["tags"].items()}, "key", "value")
     registered = client.register_task_definition(aws_retry=True, **request, **({"tags": tags} if tags else {}))
     definition = registered["taskDefinition"]
     module.exit_json(changed=True, family_revision=family_revision(definition), arn=definition["taskDefinitionArn"],

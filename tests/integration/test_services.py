@@ -1,13 +1,18 @@
-"""The whole stack in one environment: no secret in -vvv output, idempotent re-run, image upgrade = one revision."""
+"""The whole stack in one environment, deployed from the command line and by AWX jobs: the deploy lock, no secret in
+-vvv output nor in AWX's events, idempotent re-runs, drift, duplicates, an image upgrade and a password rotation."""
 
 import json
+import os
 import re
+import secrets as tokens
 import subprocess
 import tempfile
+from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, changed, local_secrets, playbook_command
+from . import awx
+from .conftest import ROOT, changed, environment_resources, local_secrets, playbook_command
 
 ENV = "svc-it"
 PREFIX = f"hasura-blog-{ENV}"
@@ -97,9 +102,41 @@ def reported_duplicates(output: str) -> list[str]:
     return sorted(name for names in re.findall(r"DUPLICATE: (.+?) carry the tags", flat) for name in names.split(", "))
 
 
-def test_deploy_upgrade_and_teardown_of_the_services(port, aws, playbook) -> None:
+@pytest.fixture(scope="module")
+def vault_password() -> str:
+    return tokens.token_urlsafe(24)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory, vault_password: str) -> Path:
+    return awx.checkout(tmp_path_factory.mktemp("scm"), ENV, vault_password)
+
+
+@pytest.fixture(scope="module")
+def stored_inventory(project: Path, tmp_path_factory) -> dict:
+    return awx.stored_inventory(project, tmp_path_factory.mktemp("sync"))
+
+
+def test_deploy_upgrade_and_teardown_from_the_command_line_and_as_awx_jobs(
+        port, aws, playbook, project: Path, stored_inventory: dict, vault_password: str, tmp_path: Path,
+        monkeypatch) -> None:
     ecs, secretsmanager = aws("ecs"), aws("secretsmanager")
     secrets = local_secrets()
+    # An AWX job's environment is the execution environment's, not this shell's (make exports ANSIBLE_CONFIG).
+    for name in [n for n in os.environ if n.startswith(("ANSIBLE_", "AWS_"))]:
+        monkeypatch.delenv(name)
+    never_seen = list(secrets.values()) + [vault_password]
+    credential = (ENV, vault_password)
+    keep_lock = {"hasura_blog_break_lock": "false"}
+
+    def job(name: str, playbook: str, **template) -> awx.Job:
+        """A job of the template ``name`` (playbooks/awx/configure.yml); no secret reaches what AWX stores."""
+        done = awx.Job(tmp_path, project, stored_inventory, port, env_name=ENV, name=f"Hasura Blog {ENV} {name}",
+                       playbook=playbook, **template).run()
+        assert done.events, done.name
+        assert done.secrets_in_events(never_seen) == [], done.name
+        return done
+
     # Two operators deploy the new environment at the same moment: one takes the deploy lock, the other fails at once
     # naming it, and nothing exists twice.
     holders = ["operator-one", "operator-two"]
@@ -127,9 +164,22 @@ def test_deploy_upgrade_and_teardown_of_the_services(port, aws, playbook) -> Non
     url = secretsmanager.get_secret_value(SecretId=f"hasura-blog/{ENV}/hasura-database-url")["SecretString"]
     assert re.fullmatch(rf"postgres://hasura_admin:[^@/]+@{PREFIX}-postgres\..+:5432/hasura", url), "unexpected URL shape"
 
-    rc, out = playbook("site.yml", env_name=ENV)
-    assert rc == 0 and changed(out) == 0, out[-3000:]
+    # The deploy job template re-runs it. The project's ansible.cfg holds vault id local: without the environment's
+    # Vault credential nothing decrypts, and the job says which credential is missing before any AWS call.
+    deployed = environment_resources(aws, ENV)
+    no_vault = job("deploy", "site.yml", survey=keep_lock)
+    assert no_vault.status == "failed", no_vault.stdout
+    # Loading is no_log (its result would hold the secrets); the next task says why, naming the Vault credential.
+    assert no_vault.failed_tasks == ["Stop when the secrets file cannot be decrypted"], no_vault.stdout
+    assert f"give the vault password of vault id {ENV}" in no_vault.stdout
+    assert f"in AWX a Vault credential with vault id {ENV} on the job template" in " ".join(no_vault.stdout.split())
+    deploy = job("deploy", "site.yml", vault=credential, survey=keep_lock)
+    assert deploy.status == "successful", deploy.stdout
+    assert deploy.stats["failures"] == deploy.stats["dark"] == 0 and deploy.stats["changed"] == 0, deploy.stats
+    assert environment_resources(aws, ENV) == deployed
     assert len(active_revisions(ecs, f"{PREFIX}-hasura")) == 1
+    # Nothing on disk holds the environment or the prompt answers (AWX's suppress_env_files).
+    assert sorted(p.name for p in (deploy.dir / "env").iterdir()) == ["cmdline", "extravars", "settings"]
 
     # Resources with this environment's tags beyond its inventory: plans and deploys report them and leave them (the
     # routes keep the first NAT gateway); the teardown at the end removes them.
@@ -147,10 +197,14 @@ def test_deploy_upgrade_and_teardown_of_the_services(port, aws, playbook) -> Non
         networkConfiguration={"awsvpcConfiguration": {**deployed["network"], "securityGroups": sorted(groups.values())}})
     drifted = service_settings(ecs, cluster, name)
     assert drifted["minimum"] == 50 and len(drifted["network"]["securityGroups"]) == 2
-    rc, out = playbook("site.yml", "--check", "--diff", env_name=ENV)
-    assert rc == 0 and changed(out) == 1, out[-3000:]
+    # The plan job template (check mode, diff) reports both and writes nothing.
+    existing = environment_resources(aws, ENV)
+    plan = job("plan", "site.yml", job_type="check", diff_mode=True, vault=credential)
+    assert plan.status == "successful", plan.stdout
+    assert plan.stats["failures"] == 0 and plan.stats["changed"] == 1, plan.stats
     assert service_settings(ecs, cluster, name) == drifted
-    assert reported_duplicates(out) == sorted(duplicates), out[-3000:]
+    assert environment_resources(aws, ENV) == existing
+    assert reported_duplicates(plan.stdout) == sorted(duplicates), plan.stdout[-3000:]
     rc, out = playbook("site.yml", env_name=ENV)
     assert rc == 0 and changed(out) == 1, out[-3000:]
     assert service_settings(ecs, cluster, name) == deployed
@@ -191,8 +245,19 @@ def test_deploy_upgrade_and_teardown_of_the_services(port, aws, playbook) -> Non
     rc, out = playbook("site.yml", *upgraded, "-e", f"hasura_blog_db_password={rotated}", env_name=ENV)
     assert rc == 0 and changed(out) == 0, out[-3000:]
 
-    rc, out = playbook("playbooks/teardown.yml", env_name=ENV)
-    assert rc == 0, out[-3000:]
+    # The destroy job template: the operator types the environment's name back. An answer of the right length (the
+    # survey checks that much) naming another environment stops the teardown before its first AWS call.
+    existing = environment_resources(aws, ENV)
+    wrong = job("destroy", "playbooks/teardown.yml", vault=credential,
+                survey={"hasura_blog_confirm_env": "svc-is", "hasura_blog_destroy_protected": "false", **keep_lock})
+    assert wrong.status == "failed", wrong.stdout
+    assert wrong.failed_tasks == ["Refuse a teardown confirmed for another environment"], wrong.stdout
+    assert environment_resources(aws, ENV) == existing
+    destroy = job("destroy", "playbooks/teardown.yml", vault=credential,
+                  survey={"hasura_blog_confirm_env": ENV, "hasura_blog_destroy_protected": "false", **keep_lock})
+    assert destroy.status == "successful", destroy.stdout
+    assert destroy.stats["failures"] == 0 and destroy.stats["changed"] > 0, destroy.stats
+    assert not any(environment_resources(aws, ENV).values()), environment_resources(aws, ENV)
     assert [c for c in ecs.describe_clusters(clusters=[f"{PREFIX}-cluster"])["clusters"] if c["status"] == "ACTIVE"] == []
     assert active_revisions(ecs, f"{PREFIX}-hasura") == []
     assert [s for s in secretsmanager.list_secrets()["SecretList"] if s["Name"].startswith(f"hasura-blog/{ENV}/")] == []

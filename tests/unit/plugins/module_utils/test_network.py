@@ -2,11 +2,8 @@ import pytest
 
 from ansible_collections.hasura_blog.aws.plugins.module_utils.network import (
     layout_errors,
-    missing_tags,
     reusable_eips,
     subnet_plan,
-    tag_filters,
-    without_tags,
 )
 
 AZS = ["us-east-1a", "us-east-1b"]
@@ -37,14 +34,6 @@ def test_layout_errors(vpc: str, azs: list, public: list, private: list, message
     assert any(message in error for error in errors), errors
 
 
-def test_missing_tags() -> None:
-    assert missing_tags({"Project": "p", "Environment": "e", "ManagedBy": "ansible", "Extra": "x"}) == []
-    assert missing_tags({"Project": "p", "Environment": ""}) == [
-        "tag Environment is required on every resource",
-        "tag ManagedBy is required on every resource",
-    ]
-
-
 def test_subnet_plan_pairs_zones_and_cidrs_in_order() -> None:
     assert subnet_plan(AZS, PUBLIC, PRIVATE) == [
         {"tier": "public", "cidr": "10.0.0.0/24", "az": "us-east-1a", "index": 0},
@@ -52,25 +41,6 @@ def test_subnet_plan_pairs_zones_and_cidrs_in_order() -> None:
         {"tier": "private", "cidr": "10.0.10.0/24", "az": "us-east-1a", "index": 0},
         {"tier": "private", "cidr": "10.0.11.0/24", "az": "us-east-1b", "index": 1},
     ]
-
-
-def test_tag_filters_use_only_the_identifying_tags() -> None:
-    tags = {"Project": "hasura-blog", "Environment": "dev", "ManagedBy": "ansible", "Name": "x", "Owner": "me"}
-    assert tag_filters(tags, **{"vpc-id": "vpc-1"}) == {
-        "tag:Project": "hasura-blog",
-        "tag:Environment": "dev",
-        "tag:ManagedBy": "ansible",
-        "vpc-id": "vpc-1",
-    }
-
-
-def test_without_tags_finds_resources_of_others() -> None:
-    tags = {"Project": "hasura-blog", "Environment": "dev", "ManagedBy": "ansible", "Name": "ignored"}
-    ours = {"id": "a", "tags": {"Project": "hasura-blog", "Environment": "dev", "ManagedBy": "ansible", "Name": "n"}}
-    other_env = {"id": "b", "tags": {"Project": "hasura-blog", "Environment": "prod", "ManagedBy": "ansible"}}
-    untagged = {"id": "c", "tags": {}}
-    no_tags_key = {"id": "d"}
-    assert without_tags([ours, other_env, untagged, no_tags_key], tags) == [other_env, untagged, no_tags_key]
 
 
 def test_reusable_eips_only_unassociated_and_named_for_the_subnet() -> None:

@@ -90,6 +90,8 @@ REFERENCE = {
                      "ecs_services_security_group_ids": [], "ecs_services_target_group_arns": {},
                      "ecs_services_alb_dns_name": "", "ecs_services_execution_role_arn": "",
                      "ecs_services_task_role_arn": "", "ecs_services_log_groups": {},
+                     "ecs_services_db_address": "hasura-blog-dev-postgres.c1a2b3c4d5e6.eu-west-1.rds.amazonaws.com",
+                     "ecs_services_db_port": 5432, "ecs_services_db_name": "hasura", "ecs_services_db_username": "hasura_admin",
                      "ecs_services_secrets_prefix": "hasura-blog/dev", **SECRETS,
                      "ecs_services_registry_username": "", "ecs_services_registry_password": "",
                      "ecs_services_hasura_image": "hasura/graphql-engine:v2.48.5",
@@ -584,6 +586,11 @@ def test_tags_within_the_limits() -> None:
      "missing secrets: ecs_services_admin_secret, ecs_services_db_password."),
     ("ecs_services", {"ecs_services_execution_role_arn": "exec-role"}, "it must be an IAM role ARN"),
     ("ecs_services", {"ecs_services_region": "useast1"}, "ecs_services_region is useast1"),
+    ("ecs_services", {"ecs_services_db_address": "db host"}, "ecs_services_db_address is 'db host'; it must be a host name"),
+    ("ecs_services", {"ecs_services_db_address": ""}, None),
+    ("ecs_services", {"ecs_services_db_port": 80}, "ecs_services_db_port is 80; it must be 1150-65535"),
+    ("ecs_services", {"ecs_services_db_name": "1blog"}, "ecs_services_db_name is 1blog; it must be 1-63 letters"),
+    ("ecs_services", {"ecs_services_db_username": "hasura-admin"}, "ecs_services_db_username is hasura-admin; it must be"),
 ])
 def test_role_rules(role: str, changes: dict, message: str | None) -> None:
     errors = errors_of(role, **changes)

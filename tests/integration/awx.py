@@ -1,7 +1,7 @@
-"""The job templates of playbooks/awx/configure.yml, run the way AWX runs them, against the emulator.
+"""Jobs of the job templates of playbooks/awx/configure.yml, prepared and run the way AWX runs them.
 
 AWX (ansible/awx awx/main/tasks/jobs.py, awx/main/models/inventory.py; awx-plugins credentials/injectors.py) runs
-a job with ansible-runner on a private data directory that it lays out like this, and so does this test:
+a job with ansible-runner on a private data directory that it lays out like this, and so does ``Job``:
 
 - ``project/``: the project's checkout copied with ``shutil.copytree(..., ignore=ignore_patterns('.git'),
   symlinks=True)`` (RunProjectUpdate.make_local_copy); collections/ansible_collections/hasura_blog/aws stays a link.
@@ -33,18 +33,14 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import ansible_runner
-import pytest
 import yaml
 from ansible.parsing.vault import VaultLib, VaultSecret
 
-from .conftest import ROOT, clients, environment_resources, local_secrets, started_emulator
+from .conftest import ROOT, local_secrets
 
-ENV = "awx-it"
-PREFIX = f"hasura-blog-{ENV}"
 BIN = Path(sys.executable).parent
 # What .gitignore keeps out of a checkout, and .git, which AWX leaves out of the job's copy.
 NOT_IN_A_CHECKOUT = (".git", ".venv", ".run", "__pycache__", ".pytest_cache", ".ansible", "*.tar.gz", "*.retry")
@@ -56,35 +52,23 @@ BECOME_METHODS = ("sudo", "su", "pbrun", "pfexec", "dzdo", "pmrun", "runas", "en
                   "sesu")
 
 
-@pytest.fixture(scope="module")
-def port() -> Iterator[int]:
-    yield from started_emulator()
-
-
-@pytest.fixture(scope="module")
-def vault_password() -> str:
-    return secrets.token_urlsafe(24)
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory, vault_password: str) -> Path:
-    """The project as AWX copies it into a job, with this environment's secrets as `make secrets` would add them."""
-    checkout = tmp_path_factory.mktemp("scm") / "project"
-    shutil.copytree(ROOT, checkout, symlinks=True, ignore=shutil.ignore_patterns(*NOT_IN_A_CHECKOUT))
-    assert (checkout / "collections/ansible_collections/hasura_blog/aws").is_symlink()
-    # secrets/<env>.yml: local's values, under vault id <env> with a password only the Vault credential has.
+def checkout(destination: Path, env_name: str, vault_password: str) -> Path:
+    """The project as AWX copies it into a job, with environment ``env_name``'s secrets as `make secrets` would add
+    them: local's values, under vault id ``env_name``, with a password that only the Vault credential holds."""
+    project = destination / "project"
+    shutil.copytree(ROOT, project, symlinks=True, ignore=shutil.ignore_patterns(*NOT_IN_A_CHECKOUT))
+    assert (project / "collections/ansible_collections/hasura_blog/aws").is_symlink()
     plain = yaml.safe_dump(local_secrets()).encode()
-    vault = VaultLib([(ENV, VaultSecret(vault_password.encode()))])
-    (checkout / "secrets" / f"{ENV}.yml").write_bytes(vault.encrypt(plain, vault_id=ENV))
-    return checkout
+    vault = VaultLib([(env_name, VaultSecret(vault_password.encode()))])
+    (project / "secrets" / f"{env_name}.yml").write_bytes(vault.encrypt(plain, vault_id=env_name))
+    return project
 
 
-@pytest.fixture(scope="module")
-def stored_inventory(project: Path, tmp_path_factory) -> dict:
+def stored_inventory(project: Path, workdir: Path) -> dict:
     """What an inventory sync of inventories/local stores, replayed as AWX replays it (get_script_data)."""
     # RunInventoryUpdate.build_args: ansible-inventory --list --export -i <source> --playbook-dir <source>, run in
     # the project. Without any vault password: an inventory source takes no vault credential.
-    config = tmp_path_factory.mktemp("sync") / "ansible.cfg"
+    config = workdir / "ansible.cfg"
     config.write_text("\n".join(line for line in (project / "ansible.cfg").read_text().splitlines()
                                 if not line.startswith("vault_identity_list")))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ANSIBLE_"))}
@@ -143,8 +127,8 @@ class Job:
 
     number = 0
 
-    def __init__(self, base: Path, project: Path, inventory: dict, port: int, *, name: str, playbook: str,
-                 job_type: str = "run", diff_mode: bool = False, vault: tuple[str, str] | None = None,
+    def __init__(self, base: Path, project: Path, inventory: dict, port: int, *, env_name: str, name: str,
+                 playbook: str, job_type: str = "run", diff_mode: bool = False, vault: tuple[str, str] | None = None,
                  survey: dict | None = None) -> None:
         Job.number += 1
         self.id, self.name, self.playbook, self.events = Job.number, name, playbook, []
@@ -163,11 +147,11 @@ class Job:
         hosts.chmod(0o700)
 
         # RunJob.build_extra_vars_file: the template's extra vars, the survey answers, then awx_meta_vars().
-        template_vars = {"hasura_blog_env": ENV}
+        template_vars = {"hasura_blog_env": env_name}
         meta = {f"{prefix}_{key}": value for prefix in ("awx", "tower") for key, value in {
             "job_id": self.id, "job_launch_type": "manual", "user_id": 1, "user_name": "admin",
             "user_email": "", "user_first_name": "", "user_last_name": "", "inventory_id": 1,
-            "inventory_name": f"Hasura Blog {ENV}", "project_revision": "0" * 40, "project_scm_branch": "main",
+            "inventory_name": f"Hasura Blog {env_name}", "project_revision": "0" * 40, "project_scm_branch": "main",
             "job_template_id": self.id, "job_template_name": name}.items()}
         extra_vars = {**template_vars, **(survey or {}), **meta}
         (self.dir / "env" / "extravars").write_text(safe_dump(extra_vars, template_vars))
@@ -275,63 +259,3 @@ def collection_paths(private_data_dir: Path) -> dict[str, str]:
                     found = [config[setting]] + found
         paths[key] = ":".join([str(private_data_dir / folder)] + found)
     return paths
-
-
-def resources(aws) -> dict[str, list[str]]:
-    return environment_resources(aws, ENV)
-
-
-def test_deploy_plan_and_destroy_as_awx_jobs(port: int, project: Path, stored_inventory: dict, vault_password: str,
-                                             tmp_path: Path, monkeypatch) -> None:
-    # The execution environment's own variables, not this shell's (make exports ANSIBLE_CONFIG, AWS_ENDPOINT_URL).
-    for name in [n for n in os.environ if n.startswith(("ANSIBLE_", "AWS_"))]:
-        monkeypatch.delenv(name)
-    aws = clients(port)
-    never_seen = list(local_secrets().values()) + [vault_password]
-    credential = (ENV, vault_password)
-
-    def job(name: str, playbook: str, **template) -> Job:
-        done = Job(tmp_path, project, stored_inventory, port, name=name, playbook=playbook, **template).run()
-        assert done.events, done.name
-        assert done.secrets_in_events(never_seen) == [], done.name
-        return done
-
-    # The project's ansible.cfg holds vault id local; without the environment's Vault credential nothing decrypts.
-    no_vault = job(name=f"Hasura Blog {ENV} deploy, without its Vault credential", playbook="site.yml")
-    assert no_vault.status == "failed", no_vault.stdout
-    # Loading is no_log (its result would hold the secrets); the next task says why, naming the Vault credential.
-    assert no_vault.failed_tasks == ["Stop when the secrets file cannot be decrypted"], no_vault.stdout
-    assert f"give the vault password of vault id {ENV}" in no_vault.stdout
-    assert f"in AWX a Vault credential with vault id {ENV} on the job template" in " ".join(no_vault.stdout.split())
-    assert not any(resources(aws).values())
-
-    # The surveys' answers (playbooks/awx/configure.yml); AWX fills in the defaults of questions left alone.
-    keep_lock = {"hasura_blog_break_lock": "false"}
-    deploy = job(name=f"Hasura Blog {ENV} deploy", playbook="site.yml", vault=credential, survey=keep_lock)
-    assert deploy.status == "successful", deploy.stdout
-    assert deploy.stats["failures"] == deploy.stats["dark"] == 0 and deploy.stats["changed"] > 0, deploy.stats
-    deployed = resources(aws)
-    assert all(deployed.values()), deployed
-    # Nothing on disk holds the environment or the prompt answers (AWX's suppress_env_files).
-    assert sorted(p.name for p in (deploy.dir / "env").iterdir()) == ["cmdline", "extravars", "settings"]
-
-    plan = job(name=f"Hasura Blog {ENV} plan", playbook="site.yml", job_type="check", diff_mode=True,
-               vault=credential)
-    assert plan.status == "successful", plan.stdout
-    assert plan.stats["failures"] == 0 and plan.stats["changed"] == 0, plan.stats
-    assert resources(aws) == deployed
-
-    # destroy: the operator types the environment's name back. An answer of the right length (the survey checks
-    # that much) naming another environment stops the teardown before its first AWS call.
-    wrong = job(name=f"Hasura Blog {ENV} destroy", playbook="playbooks/teardown.yml", vault=credential,
-                survey={"hasura_blog_confirm_env": "awx-is", "hasura_blog_destroy_protected": "false", **keep_lock})
-    assert wrong.status == "failed", wrong.stdout
-    assert wrong.failed_tasks == ["Refuse a teardown confirmed for another environment"], wrong.stdout
-    assert resources(aws) == deployed
-
-    destroy = job(name=f"Hasura Blog {ENV} destroy", playbook="playbooks/teardown.yml", vault=credential,
-                  survey={"hasura_blog_confirm_env": ENV, "hasura_blog_destroy_protected": "false", **keep_lock})
-    assert destroy.status == "successful", destroy.stdout
-    assert destroy.stats["failures"] == 0 and destroy.stats["changed"] > 0, destroy.stats
-    left = resources(aws)
-    assert not any(left.values()), left
