@@ -62,7 +62,7 @@ def test_check_mode_and_diff_change_nothing(aws, run) -> None:
     assert after["networkConfiguration"] == before["networkConfiguration"]
 
 
-def test_apply_then_nothing_to_do(aws, run, network) -> None:
+def test_applies_the_settings_once_then_reports_no_change_and_updates_only_what_differs(aws, run, network) -> None:
     rc, out, result = run()
     assert rc == 0 and result["changed"], out[-2000:]
     service = described(aws)

@@ -30,7 +30,7 @@ def active(aws) -> list:
     return aws("ecs").list_task_definitions(familyPrefix=FAMILY, status="ACTIVE")["taskDefinitionArns"]
 
 
-def test_the_module_against_the_emulator(aws, run) -> None:
+def test_renders_offline_registers_only_a_changed_revision_and_deregisters_all(aws, run) -> None:
     closed = ["-e", "endpoint=http://127.0.0.1:9"]  # nothing listens there: any AWS call would fail
     rc, out, result = run("-e", "render_only=true", *closed)
     assert rc == 0, out

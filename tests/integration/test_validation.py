@@ -242,5 +242,5 @@ def test_no_secret_appears_in_the_output_at_any_verbosity(bad_run) -> None:
         assert str(value) not in output, f"the value of {name} appears in the output"
 
 
-def test_nothing_was_created(bad_run, aws) -> None:
+def test_no_bad_input_created_anything(bad_run, aws) -> None:
     assert leftovers(aws, list(ENVS.values())) == []

@@ -79,7 +79,7 @@ def test_no_region(region: str | None) -> None:
     ("eu-wset-1", "eu-west-1"),
     ("ap-southeast-9", None),
 ])
-def test_closest(typo: str, meant: str | None) -> None:
+def test_a_typo_of_a_region_gets_the_closest_known_one(typo: str, meant: str | None) -> None:
     assert closest(typo, KNOWN["aws"]) == meant
 
 

@@ -150,7 +150,8 @@ def test_release_deletes_only_its_own_lock(current: Lock | None, token: str, exp
     (ALICE, "t-bob", True, "take over"),
     (Lock(UNKNOWN_HOLDER, "an unknown time", None), "t-bob", False, "fail"),
 ])
-def test_acquire_action(current: Lock | None, token: str, break_lock: bool, expected: str) -> None:
+def test_acquire_takes_a_free_lock_keeps_its_own_and_breaks_another_only_when_told(
+        current: Lock | None, token: str, break_lock: bool, expected: str) -> None:
     assert acquire_action(current, token, break_lock) == expected
 
 

@@ -86,7 +86,7 @@ def test_fargate_sizes(cpu: int, memory: int, ok: bool) -> None:
     ({"containers": []}, "at least one container"),
     ({"cpu": "lots"}, "must be numbers"),
 ])
-def test_bad_task_input(overrides: dict, message: str) -> None:
+def test_task_input_aws_would_refuse_raises_a_named_error(overrides: dict, message: str) -> None:
     with pytest.raises(TaskDefinitionError, match=message):
         render(spec(**overrides))
 
@@ -100,7 +100,7 @@ def test_bad_task_input(overrides: dict, message: str) -> None:
     ({"health_check": {"interval": 5}}, "a health check needs a command"),
     ({"log_region": None}, "log_region is required"),
 ])
-def test_bad_container_input(change: dict, message: str) -> None:
+def test_container_input_aws_would_refuse_is_reported(change: dict, message: str) -> None:
     containers = [dict(spec()["containers"][0], **change)]
     assert any(message in e for e in validate(spec(containers=containers)))
 
