@@ -35,8 +35,6 @@ def without_tags(resources: list[dict[str, Any]], tags: dict[str, Any]) -> list[
     return [r for r in resources if not _carries(r, _identifying(tags))]
 
 
-
-
 def with_tags(resources: list[dict[str, Any]], tags: dict[str, Any]) -> list[dict[str, Any]]:
     """The resources (as returned by the *_info modules, with a ``tags`` dict) that carry every required tag of
     ``tags`` with its value: this project's and environment's, in their order."""
