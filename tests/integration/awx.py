@@ -128,11 +128,12 @@ class Job:
     number = 0
 
     def __init__(self, base: Path, project: Path, inventory: dict, port: int, *, env_name: str, name: str,
-                 playbook: str, job_type: str = "run", diff_mode: bool = False, vault: tuple[str, str] | None = None,
+                 playbook: str, aws_credential: tuple[str, str] | None = None, job_type: str = "run", diff_mode: bool = False, vault: tuple[str, str] | None = None,
                  survey: dict | None = None) -> None:
         Job.number += 1
         self.id, self.name, self.playbook, self.events = Job.number, name, playbook, []
-        self.aws_secret_key = secrets.token_urlsafe(30)
+        # The job template's "Amazon Web Services" credential: an access key and its secret.
+        self.aws_access_key, self.aws_secret_key = aws_credential or ("AKIAAWXJOBTEST", secrets.token_urlsafe(30))
         # BaseTask.build_private_data_dir: awx_<id>_*, with inventory/ and env/; the project copied in.
         self.dir = base / f"awx_{self.id}_job"
         for sub in ("inventory", "env"):
@@ -178,7 +179,7 @@ class Job:
                "MAX_EVENT_RES": "700000", "AWX_HOST": "https://awx.example.com",
                "ANSIBLE_SSH_CONTROL_PATH_DIR": str(self.dir / "cp")}
         env.update(collection_paths(self.dir))
-        env.update(AWS_ACCESS_KEY_ID="AKIAAWXJOBTEST", AWS_SECRET_ACCESS_KEY=self.aws_secret_key)
+        env.update(AWS_ACCESS_KEY_ID=self.aws_access_key, AWS_SECRET_ACCESS_KEY=self.aws_secret_key)
         env.update(AWS_EMULATOR_PORT=str(port), PATH=f"{BIN}:{os.environ.get('PATH', '')}")
         self.envvars = env
 

@@ -4,7 +4,7 @@ emulator does not know and a wrong secret key; the caller's identity on success,
 appears in no output, even at -vvv.
 
 One emulator for the file, with IAM enforcement (moto's INITIAL_NO_AUTH_ACTION_COUNT, switched at run time through
-POST /moto-api/reset-auth, as in test_deployer_policy.py): off while the test user is created, then on, so that
+POST /moto-api/reset-auth, as in deployer.py): off while the test user is created, then on, so that
 every request must be signed by a key the emulator knows.
 """
 

@@ -1,5 +1,8 @@
-"""The whole stack in one environment, deployed from the command line and by AWX jobs: the deploy lock, no secret in
--vvv output nor in AWX's events, idempotent re-runs, drift, duplicates, an image upgrade and a password rotation."""
+"""The whole stack in one environment, deployed from the command line and by AWX jobs, as an IAM user that holds the
+deployer policy and nothing else: the deploy lock, no secret in -vvv output nor in AWX's events, idempotent re-runs,
+drift, duplicates, an image upgrade, a password rotation and the teardown. Every playbook run and job must need no
+action beyond docs/iam/deployer-policy.json (tests/integration/deployer.py), and the policy's resource scoping must fit
+what the deploy created."""
 
 import json
 import os
@@ -7,12 +10,13 @@ import re
 import secrets as tokens
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from . import awx
-from .conftest import ROOT, changed, environment_resources, local_secrets, playbook_command
+from . import awx, deployer
+from .conftest import ROOT, changed, environment_resources, local_secrets, playbook_command, playbook_runner
 
 ENV = "svc-it"
 PREFIX = f"hasura-blog-{ENV}"
@@ -40,6 +44,44 @@ def task_status(output: str, task: str) -> str:
     match = re.search(re.escape(task) + r"\] \**\n(\w+):", output)
     assert match, f"task {task!r} not in the output"
     return match.group(1)
+
+
+@pytest.fixture(scope="module")
+def iam(tmp_path_factory) -> Iterator[tuple[deployer.Emulator, tuple[str, str], tuple[str, str]]]:
+    """This file's emulator, with IAM enforcement on: (emulator, the deployer's key, an administrator's key)."""
+    emulator = deployer.start_emulator(tmp_path_factory.mktemp("iam"))
+    try:
+        key = deployer.create_user(emulator, "deployer", deployer.moto_evaluable(deployer.policy()))
+        admin = deployer.administrator(emulator)
+        emulator.enforce(True)
+        yield emulator, key, admin
+    finally:
+        deployer.stop_emulator(emulator)
+
+
+@pytest.fixture(scope="module")
+def port(iam) -> int:
+    return iam[0].port
+
+
+@pytest.fixture(scope="module")
+def aws(iam):
+    """boto3 clients of the administrator: the test's own reads and the changes made by hand."""
+    emulator, _key, admin = iam
+    return lambda service: emulator.client(service, admin)
+
+
+@pytest.fixture(scope="module")
+def as_deployer(iam) -> list[str]:
+    """ansible-playbook arguments that make every AWS call of a run with the deployer's key."""
+    _emulator, (key, secret), _admin = iam
+    return ["-e", f"hasura_blog_aws_access_key={key}", "-e", f"hasura_blog_aws_secret_key={secret}"]
+
+
+@pytest.fixture(scope="module")
+def playbook(port: int, as_deployer: list[str]):
+    run = playbook_runner(port)
+    return lambda path, *args, env_name="local": run(path, *as_deployer, *args, env_name=env_name)
 
 
 def concurrently(port: int, *runs: list[str]) -> list[tuple[int, str]]:
@@ -117,11 +159,19 @@ def stored_inventory(project: Path, tmp_path_factory) -> dict:
     return awx.stored_inventory(project, tmp_path_factory.mktemp("sync"))
 
 
-def test_deploy_upgrade_and_teardown_from_the_command_line_and_as_awx_jobs(
-        port, aws, playbook, project: Path, stored_inventory: dict, vault_password: str, tmp_path: Path,
-        monkeypatch) -> None:
+def test_deploy_upgrade_and_teardown_from_the_command_line_and_as_awx_jobs_as_the_deployer(
+        iam, port, aws, playbook, as_deployer, project: Path, stored_inventory: dict, vault_password: str,
+        tmp_path: Path, monkeypatch) -> None:
     ecs, secretsmanager = aws("ecs"), aws("secretsmanager")
     secrets = local_secrets()
+    emulator, deployer_key, _admin = iam
+    mark = [0]
+
+    def needed_nothing_else(what: str) -> None:
+        """IAM enforcement denied the deployer nothing since the last call (also in no_log tasks)."""
+        denied, mark[0] = deployer.denied_since(emulator, mark[0]), len(emulator.records())
+        assert denied == [], f"{what} as the deployer was denied {', '.join(denied)}: missing from {deployer.POLICY_FILE}"
+
     # An AWX job's environment is the execution environment's, not this shell's (make exports ANSIBLE_CONFIG).
     for name in [n for n in os.environ if n.startswith(("ANSIBLE_", "AWS_"))]:
         monkeypatch.delenv(name)
@@ -132,7 +182,7 @@ def test_deploy_upgrade_and_teardown_from_the_command_line_and_as_awx_jobs(
     def job(name: str, playbook: str, **template) -> awx.Job:
         """A job of the template ``name`` (playbooks/awx/configure.yml); no secret reaches what AWX stores."""
         done = awx.Job(tmp_path, project, stored_inventory, port, env_name=ENV, name=f"Hasura Blog {ENV} {name}",
-                       playbook=playbook, **template).run()
+                       playbook=playbook, aws_credential=deployer_key, **template).run()
         assert done.events, done.name
         assert done.secrets_in_events(never_seen) == [], done.name
         return done
@@ -140,7 +190,7 @@ def test_deploy_upgrade_and_teardown_from_the_command_line_and_as_awx_jobs(
     # Two operators deploy the new environment at the same moment: one takes the deploy lock, the other fails at once
     # naming it, and nothing exists twice.
     holders = ["operator-one", "operator-two"]
-    runs = concurrently(port, *[["-vvv", "-e", f"hasura_blog_lock_holder={holder}"] for holder in holders])
+    runs = concurrently(port, *[[*as_deployer, "-vvv", "-e", f"hasura_blog_lock_holder={holder}"] for holder in holders])
     won = [index for index, (rc, _output) in enumerate(runs) if rc == 0]
     assert len(won) == 1, [out[out.find("fatal:"):][:3000] for _rc, out in runs]
     out, lost = runs[won[0]][1], runs[1 - won[0]][1]
@@ -163,6 +213,10 @@ def test_deploy_upgrade_and_teardown_from_the_command_line_and_as_awx_jobs(
     assert secretsmanager.get_secret_value(SecretId=f"hasura-blog/{ENV}/jwt-key")["SecretString"] == secrets["hasura_blog_jwt_key"]
     url = secretsmanager.get_secret_value(SecretId=f"hasura-blog/{ENV}/hasura-database-url")["SecretString"]
     assert re.fullmatch(rf"postgres://hasura_admin:[^@/]+@{PREFIX}-postgres\..+:5432/hasura", url), "unexpected URL shape"
+    needed_nothing_else("the deploy")
+    # The policy's resource patterns fit what the deploy created, and no foreign name (read before any duplicate).
+    account = aws("sts").get_caller_identity()["Account"]
+    assert deployer.scope_problems(deployer.deployed(aws, ENV), account, ENV) == []
 
     # The deploy job template re-runs it. The project's ansible.cfg holds vault id local: without the environment's
     # Vault credential nothing decrypts, and the job says which credential is missing before any AWS call.
@@ -180,6 +234,7 @@ def test_deploy_upgrade_and_teardown_from_the_command_line_and_as_awx_jobs(
     assert len(active_revisions(ecs, f"{PREFIX}-hasura")) == 1
     # Nothing on disk holds the environment or the prompt answers (AWX's suppress_env_files).
     assert sorted(p.name for p in (deploy.dir / "env").iterdir()) == ["cmdline", "extravars", "settings"]
+    needed_nothing_else("the deploy job, with the AWS credential of the deployer")
 
     # Resources with this environment's tags beyond its inventory: plans and deploys report them and leave them (the
     # routes keep the first NAT gateway); the teardown at the end removes them.
@@ -205,12 +260,14 @@ def test_deploy_upgrade_and_teardown_from_the_command_line_and_as_awx_jobs(
     assert service_settings(ecs, cluster, name) == drifted
     assert environment_resources(aws, ENV) == existing
     assert reported_duplicates(plan.stdout) == sorted(duplicates), plan.stdout[-3000:]
+    needed_nothing_else("the plan job of the deployed stack")
     rc, out = playbook("site.yml", env_name=ENV)
     assert rc == 0 and changed(out) == 1, out[-3000:]
     assert service_settings(ecs, cluster, name) == deployed
     assert reported_duplicates(out) == sorted(duplicates), out[-3000:]
     assert ours(aws) == before
     assert deployed["minimum"] == 100 and deployed["network"]["securityGroups"] == [groups[f"{PREFIX}-ecs-sg"]]
+    needed_nothing_else("the deploy that puts back what drifted")
 
     # An image upgrade and a new minimum healthy percent in one run of the ecs_services role alone (--tags): it looks
     # up the network, groups, target groups and roles the other roles made, and the services get both.
@@ -226,6 +283,7 @@ def test_deploy_upgrade_and_teardown_from_the_command_line_and_as_awx_jobs(
     assert service["taskDefinition"].endswith(f"{PREFIX}-hasura:{hasura[-1].rsplit(':', 1)[1]}")
     current = ecs.describe_task_definition(taskDefinition=f"{PREFIX}-hasura")["taskDefinition"]
     assert current["containerDefinitions"][0]["image"] == "hasura/graphql-engine:v2.48.6"
+    needed_nothing_else("the upgrade of the services alone (--tags ecs_services)")
 
     # Rotation of the database password in the vault (here -e, over the vault): RDS gets it, the database URL secret
     # changes, and Hasura, which reads that secret, rolls to new tasks; Next.js, which does not, is left alone.
@@ -246,6 +304,7 @@ def test_deploy_upgrade_and_teardown_from_the_command_line_and_as_awx_jobs(
     assert len(active_revisions(ecs, f"{PREFIX}-hasura")) == 2, "a rotation needs no new task definition"
     rc, out = playbook("site.yml", *upgraded, "-e", f"hasura_blog_db_password={rotated}", env_name=ENV)
     assert rc == 0 and changed(out) == 0, out[-3000:]
+    needed_nothing_else("the password rotation and the re-run after it")
 
     # The destroy job template: the operator types the environment's name back. An answer of the right length (the
     # survey checks that much) naming another environment stops the teardown before its first AWS call.
@@ -259,6 +318,8 @@ def test_deploy_upgrade_and_teardown_from_the_command_line_and_as_awx_jobs(
                   survey={"hasura_blog_confirm_env": ENV, "hasura_blog_destroy_protected": "false", **keep_lock})
     assert destroy.status == "successful", destroy.stdout
     assert destroy.stats["failures"] == 0 and destroy.stats["changed"] > 0, destroy.stats
+    needed_nothing_else("the destroy job")
+    assert deployer.deployed(aws, ENV) == {}
     assert not any(environment_resources(aws, ENV).values()), environment_resources(aws, ENV)
     assert [c for c in ecs.describe_clusters(clusters=[f"{PREFIX}-cluster"])["clusters"] if c["status"] == "ACTIVE"] == []
     assert active_revisions(ecs, f"{PREFIX}-hasura") == []

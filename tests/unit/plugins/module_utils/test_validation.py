@@ -92,6 +92,7 @@ REFERENCE = {
                      "ecs_services_task_role_arn": "", "ecs_services_log_groups": {},
                      "ecs_services_db_address": "hasura-blog-dev-postgres.c1a2b3c4d5e6.eu-west-1.rds.amazonaws.com",
                      "ecs_services_db_port": 5432, "ecs_services_db_name": "hasura", "ecs_services_db_username": "hasura_admin",
+                     "ecs_services_roles_created": ["2026-11-30T12:00:00+00:00", "2026-11-30T12:00:01.5+00:00"],
                      "ecs_services_secrets_prefix": "hasura-blog/dev", **SECRETS,
                      "ecs_services_registry_username": "", "ecs_services_registry_password": "",
                      "ecs_services_hasura_image": "hasura/graphql-engine:v2.48.5",
@@ -591,6 +592,8 @@ def test_tags_within_the_limits() -> None:
     ("ecs_services", {"ecs_services_db_port": 80}, "ecs_services_db_port is 80; it must be 1150-65535"),
     ("ecs_services", {"ecs_services_db_name": "1blog"}, "ecs_services_db_name is 1blog; it must be 1-63 letters"),
     ("ecs_services", {"ecs_services_db_username": "hasura-admin"}, "ecs_services_db_username is hasura-admin; it must be"),
+    ("ecs_services", {"ecs_services_roles_created": ["yesterday"]}, "ecs_services_roles_created is [yesterday]; it must be"),
+    ("ecs_services", {"ecs_services_roles_created": []}, None),
 ])
 def test_role_rules(role: str, changes: dict, message: str | None) -> None:
     errors = errors_of(role, **changes)
