@@ -23,6 +23,8 @@ endif
 PLAYBOOK := $(VENV)/bin/ansible-playbook
 EMULATOR := $(VENV)/bin/python -m tests.emulator
 STAMP := $(VENV)/.installed
+# uv installs the pins of requirements-dev.txt in parallel: under a minute where pip takes two, one core at a time.
+UV_VERSION := 0.13.9
 
 .PHONY: help setup emulator emulator-stop demo deploy plan destroy secrets test lint unit molecule sanity clean check-env
 
@@ -33,7 +35,8 @@ setup: $(STAMP) ## Create .venv with the exact pins of requirements-dev.txt
 
 $(STAMP): requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip install --quiet --python $(VENV)/bin/python --compile-bytecode -r requirements-dev.txt
 	touch $@
 
 emulator: setup ## Start the local AWS emulator on 127.0.0.1:$AWS_EMULATOR_PORT (no-op if running)
