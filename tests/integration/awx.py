@@ -128,8 +128,8 @@ class Job:
     number = 0
 
     def __init__(self, base: Path, project: Path, inventory: dict, port: int, *, env_name: str, name: str,
-                 playbook: str, aws_credential: tuple[str, str] | None = None, job_type: str = "run", diff_mode: bool = False, vault: tuple[str, str] | None = None,
-                 survey: dict | None = None) -> None:
+                 playbook: str, aws_credential: tuple[str, str] | None = None, job_type: str = "run",
+                 diff_mode: bool = False, vault: tuple[str, str] | None = None, survey: dict | None = None) -> None:
         Job.number += 1
         self.id, self.name, self.playbook, self.events = Job.number, name, playbook, []
         # The job template's "Amazon Web Services" credential: an access key and its secret.
