@@ -6,7 +6,8 @@ each) last, and one worker then runs the longest of them alone while the other i
 first (``--no-loadscope-reorder`` keeps this order) lets the short files fill the gaps at the end.
 
 ``tests/durations.json`` holds the seconds each file took in a fresh-clone ``make test`` (``--store-durations``
-writes them; only their order matters); a file that is not in it counts as instant. tests/unit/test_durations.py checks that every integration test file is in it.
+writes them; only their order matters); a file that is not in it counts as instant. tests/unit/test_durations.py
+checks that every integration test file is in it.
 """
 
 from __future__ import annotations
