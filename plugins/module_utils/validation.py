@@ -17,9 +17,9 @@ import ipaddress
 import math
 import re
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
+from ansible_collections.hasura_blog.aws.plugins.module_utils.lock import parse_iso
 from ansible_collections.hasura_blog.aws.plugins.module_utils.tags import REQUIRED_TAGS
 from ansible_collections.hasura_blog.aws.plugins.module_utils.task_definition import FARGATE_SIZES
 
@@ -1006,7 +1006,7 @@ def ecs_services_errors(s: Mapping[str, Any], names: Mapping[str, str] | None = 
                           "(arn:aws:iam::<account>:role/<name>)")
     errors += _database_errors(s, name)
     created = s.get("ecs_services_roles_created") or []
-    if not isinstance(created, list) or any(_iso_moment(c) is None for c in created):
+    if not isinstance(created, list) or any(parse_iso(c) is None for c in created):
         errors.append(f"{name('ecs_services_roles_created')} is {show(created)}; it must be a list of ISO 8601 times "
                       "(IAM CreateDate)")
     for key, arn in (s.get("ecs_services_target_group_arns") or {}).items():
@@ -1017,13 +1017,6 @@ def ecs_services_errors(s: Mapping[str, Any], names: Mapping[str, str] | None = 
     errors += _timeout(s["ecs_services_retry_timeout"], name("ecs_services_retry_timeout"))
     errors += _timeout(s["ecs_services_iam_propagation_seconds"], name("ecs_services_iam_propagation_seconds"))
     return errors
-
-
-def _iso_moment(text: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def _database_errors(s: Mapping[str, Any], name: _Names) -> list[str]:
