@@ -26,7 +26,8 @@ STAMP := $(VENV)/.installed
 # uv installs the pins of requirements-dev.txt in parallel: under a minute where pip takes two, one core at a time.
 UV_VERSION := 0.13.9
 
-.PHONY: help setup emulator emulator-stop demo deploy plan destroy secrets test lint unit molecule sanity clean check-env
+.PHONY: help setup emulator emulator-stop demo deploy plan destroy secrets rollout scale restore status bench test lint unit \
+	molecule sanity clean check-env
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -85,6 +86,13 @@ secrets: check-env setup ## Generate secrets/$(ENV).yml, vault-encrypted (refuse
 	@if [ -e secrets/$(ENV).yml ]; then \
 	  echo "secrets/$(ENV).yml exists; rotate with ansible-vault edit" >&2; exit 1; fi
 	$(PLAYBOOK) playbooks/secrets.yml -i inventories/$(ENV) $(SECRETS_ARGS) $(ARGS)
+
+# Day-2 operations (README, "Day-2 operations"). Each checks its input before the first AWS call; ARGS=--check plans.
+rollout: check-env $(TARGET_READY) ## Roll SERVICE=hasura|nextjs out to IMAGE=<image:tag>, and wait until it has
+	$(PLAYBOOK) playbooks/rollout.yml -i inventories/$(ENV) -e hasura_blog_service='$(SERVICE)' -e hasura_blog_image='$(IMAGE)' $(ARGS)
+
+scale: check-env $(TARGET_READY) ## Set SERVICE=hasura|nextjs to COUNT=<n> tasks, and wait until they run
+	$(PLAYBOOK) playbooks/scale.yml -i inventories/$(ENV) -e hasura_blog_service='$(SERVICE)' -e hasura_blog_count='$(COUNT)' $(ARGS)
 
 # The three run side by side (output kept per target): most of their time is Ansible process start-up on one core
 # each, and waits on the realistic emulator.

@@ -9,9 +9,14 @@ from typing import Any
 
 
 def desired_settings(deployment: dict[str, Any] | None, network: dict[str, Any] | None,
-                     grace_period: int | None) -> dict[str, Any]:
+                     grace_period: int | None, task_definition: str | None = None,
+                     desired_count: int | None = None) -> dict[str, Any]:
     """The module's options in the shape of UpdateService and DescribeServices. Options left unset are absent."""
     desired: dict[str, Any] = {}
+    if task_definition:
+        desired["taskDefinition"] = task_definition
+    if desired_count is not None:
+        desired["desiredCount"] = desired_count
     if deployment:
         config: dict[str, Any] = {}
         if deployment.get("minimum_healthy_percent") is not None:
@@ -59,6 +64,10 @@ def settings_to_update(desired: dict[str, Any], service: dict[str, Any]) -> dict
     replaces it: the service's own fields are kept and ours are laid over them.
     """
     update: dict[str, Any] = {}
+    if "taskDefinition" in desired and not _same_task_definition(service.get("taskDefinition") or "", desired["taskDefinition"]):
+        update["taskDefinition"] = desired["taskDefinition"]
+    if "desiredCount" in desired and service.get("desiredCount") != desired["desiredCount"]:
+        update["desiredCount"] = desired["desiredCount"]
     if "deploymentConfiguration" in desired:
         have = service.get("deploymentConfiguration") or {}
         want = _overlay(have, desired["deploymentConfiguration"])

@@ -211,6 +211,22 @@ def differs(rendered: dict[str, Any], current: dict[str, Any] | None) -> bool:
     return normalise(rendered) != normalise(current)
 
 
+def with_images(definition: dict[str, Any], images: dict[str, str]) -> dict[str, Any]:
+    """The RegisterTaskDefinition request that registers a described revision again, with the images of ``images``
+    (container name -> image) in place of its own: its managed keys as they are, AWS's own fields left to AWS. The
+    deploy renders the same request from the inventory with that image, so it sees no difference.
+    Raises TaskDefinitionError for a container the revision does not have."""
+    containers = definition.get("containerDefinitions") or []
+    unknown = sorted(set(images) - {c.get("name") for c in containers})
+    if unknown:
+        raise TaskDefinitionError(f"{definition.get('family')} has no container {', '.join(unknown)}")
+    request = {key: definition[key] for key in MANAGED_KEYS if key in definition and key != "containerDefinitions"}
+    request["containerDefinitions"] = [
+        {**{key: c[key] for key in MANAGED_CONTAINER_KEYS if key in c}, **({"image": images[c["name"]]} if c["name"] in images else {})}
+        for c in containers]
+    return request
+
+
 def family_revision(definition: dict[str, Any]) -> str:
     """``family:revision`` of a described task definition."""
     return f"{definition['family']}:{definition['revision']}"

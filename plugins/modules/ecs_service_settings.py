@@ -72,6 +72,21 @@ options:
   health_check_grace_period_seconds:
     description: Seconds during which the service ignores failing load balancer health checks of a new task.
     type: int
+  task_definition:
+    description:
+      - The task definition to run, C(family:revision) or its ARN. A different one starts a new deployment.
+      - The day-2 playbook C(rollout) uses it.
+    type: str
+  desired_count:
+    description:
+      - The number of tasks to run. The day-2 playbook C(scale) uses it.
+    type: int
+  force_new_deployment:
+    description:
+      - Start a new deployment of the same task definition, so that new tasks read the secrets again. Always a
+        change when true.
+    type: bool
+    default: false
 notes:
   - Supports check mode and diff mode.
   - On AWS a change of the network configuration starts a new deployment of the service.
@@ -115,6 +130,12 @@ service:
     healthCheckGracePeriodSeconds:
       description: The health check grace period.
       type: int
+    taskDefinition:
+      description: The task definition, C(family:revision); only when I(task_definition) is given.
+      type: str
+    desiredCount:
+      description: The desired count; only when I(desired_count) is given.
+      type: int
 updated:
   description: The names of the UpdateService fields that were (or in check mode would be) sent.
   returned: always
@@ -152,27 +173,41 @@ def main() -> None:
                 assign_public_ip=dict(type="bool", default=False),
             )),
             health_check_grace_period_seconds=dict(type="int"),
+            task_definition=dict(type="str"),
+            desired_count=dict(type="int"),
+            force_new_deployment=dict(type="bool", default=False),
         ),
         supports_check_mode=True,
     )
     client = module.client("ecs", retry_decorator=AWSRetry.jittered_backoff())
     cluster, name = module.params["cluster"], module.params["service"]
     desired = desired_settings(module.params["deployment_configuration"], module.params["network_configuration"],
-                               module.params["health_check_grace_period_seconds"])
+                               module.params["health_check_grace_period_seconds"], module.params["task_definition"],
+                               module.params["desired_count"])
     try:
         services = client.describe_services(cluster=cluster, services=[name], aws_retry=True)["services"]
         service = next((s for s in services if s.get("status") == "ACTIVE"), None)
         if service is None:
             module.fail_json(msg=f"ECS service {name} does not exist in cluster {cluster}")
         update = settings_to_update(desired, service)
-        before = comparable(service)
-        after = comparable({**service, **update})
+        if module.params["force_new_deployment"]:
+            update["forceNewDeployment"] = True
+        before = shown(service, desired)
+        after = shown({**service, **update}, desired)
         if update and not module.check_mode:
             service = client.update_service(cluster=cluster, service=name, aws_retry=True, **update)["service"]
-            after = comparable(service)
+            after = shown(service, desired)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
         module.fail_json_aws(error, msg=f"Failed to update ECS service {name} in cluster {cluster}")
     module.exit_json(changed=bool(update), service=after, updated=sorted(update), diff={"before": before, "after": after})
+
+
+def shown(service: dict, desired: dict) -> dict:
+    """What the diff and the result show: the managed fields, and the task definition and count when given."""
+    extra = {key: service.get(key) for key in ("taskDefinition", "desiredCount") if key in desired}
+    if "taskDefinition" in extra:
+        extra["taskDefinition"] = (extra["taskDefinition"] or "").rsplit("/", 1)[-1]
+    return {**comparable(service), **extra}
 
 
 if __name__ == "__main__":

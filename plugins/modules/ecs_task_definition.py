@@ -139,6 +139,17 @@ options:
     description: Render and validate only, with no AWS call.
     type: bool
     default: false
+  copy_from:
+    description:
+      - Instead of rendering, register this revision (C(family:revision) or ARN) again with the images of
+        O(images): what the day-2 playbook C(rollout) does. The comparison with the latest C(ACTIVE) revision of
+        O(family) is the same, so a copy that changes nothing registers nothing.
+      - Mutually exclusive with O(containers); O(cpu), O(memory) and the roles are the copied revision's.
+    type: str
+  images:
+    description: With O(copy_from), container name -> the image it runs in the new revision.
+    type: dict
+    default: {}
 notes:
   - Supports check mode and diff mode. The diff shows the normalised latest revision against the rendered one.
 extends_documentation_fragment:
@@ -223,6 +234,7 @@ from ansible_collections.hasura_blog.aws.plugins.module_utils.task_definition im
     family_revision,
     normalise,
     render,
+    with_images,
 )
 
 
@@ -243,6 +255,16 @@ def latest_active(client, family: str) -> dict | None:
         return client.describe_task_definition(taskDefinition=family, aws_retry=True)["taskDefinition"]
     except is_boto3_error_code(["ClientException", "InvalidParameterException"]):
         return None  # the family has no active revision
+
+
+def copied(module: AnsibleAWSModule) -> dict:
+    """The request of copy_from with the given images, for the same family."""
+    client = module.client("ecs", retry_decorator=AWSRetry.jittered_backoff())
+    try:
+        source = client.describe_task_definition(taskDefinition=module.params["copy_from"], aws_retry=True)["taskDefinition"]
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
+        module.fail_json_aws(error, msg=f"Failed to read task definition {module.params['copy_from']}")
+    return {**with_images(source, module.params["images"]), "family": module.params["family"]}
 
 
 def present(module: AnsibleAWSModule, request: dict) -> None:
@@ -307,14 +329,19 @@ def main() -> None:
             )),
             tags=dict(type="dict", default={}),
             render_only=dict(type="bool", default=False),
+            copy_from=dict(type="str"),
+            images=dict(type="dict", default={}),
         ),
-        required_if=[("state", "present", ["cpu", "memory", "execution_role_arn", "containers"])],
+        mutually_exclusive=[("copy_from", "containers")],
         supports_check_mode=True,
     )
     if module.params["state"] == "absent":
         absent(module)
+    missing = [name for name in ("cpu", "memory", "execution_role_arn", "containers") if not module.params[name]]
+    if missing and not module.params["copy_from"]:
+        module.fail_json(msg=f"state is present but all of the following are missing: {', '.join(missing)}")
     try:
-        request = render(_spec(module.params))
+        request = copied(module) if module.params["copy_from"] else render(_spec(module.params))
     except TaskDefinitionError as error:
         module.fail_json(msg=f"Invalid task definition: {error}")
     if module.params["render_only"]:

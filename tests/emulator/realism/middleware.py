@@ -1,4 +1,5 @@
-"""The WSGI middleware in front of moto: the realism control endpoint, and AWS's throttling and server errors.
+"""The WSGI middleware in front of moto: the realism control endpoint, AWS's throttling and server errors, and the
+request log. The launcher installs it in default and realistic mode alike.
 
 - ``GET /_emulator/realism`` answers ``realism.snapshot()`` plus ``faults_injected``; ``POST`` with a JSON object
   applies ``realism.update()`` and answers the same (400 with the message when the request is wrong).
@@ -8,6 +9,8 @@
   (``botocore/data/_retry.json``, legacy mode; standard mode retries the same) retries every one of them.
   https://docs.aws.amazon.com/AWSEC2/latest/APIReference/throttling.html,
   https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+- ``GET /_emulator/requests`` answers the request log: every AWS API request that reached moto (so not the faults
+  answered here), with its service and action; ``DELETE`` empties it. See ``tests/emulator/requests_log.py``.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from tests.emulator import realism
+from tests.emulator.requests_log import PATH as REQUESTS_PATH
+from tests.emulator.requests_log import RequestLog, action_of
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict, StartResponse], Iterable[bytes]]
@@ -112,11 +117,14 @@ class RealismMiddleware:
         self.app = app
         self.behaviours_applied = behaviours_applied
         self.faults_injected = 0
+        self.requests = RequestLog()
         self._lock = threading.Lock()
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == realism.CONTROL_PATH:
             return self._control(environ, start_response)
+        if environ.get("PATH_INFO") == REQUESTS_PATH:
+            return self._requests(environ, start_response)
         kind = protocol(environ)
         if kind is not None and realism.inject_fault():
             with self._lock:
@@ -126,6 +134,9 @@ class RealismMiddleware:
             status_line, headers, body = fault_response(kind, status, code, message)
             start_response(status_line, headers)
             return [body]
+        service = signing_service(environ)
+        if service is not None and not environ.get("PATH_INFO", "").startswith(_NOT_AWS):
+            self.requests.record(service, action_of(environ))
         return self.app(environ, start_response)
 
     def snapshot(self) -> dict[str, Any]:
@@ -151,6 +162,16 @@ class RealismMiddleware:
         except (ValueError, TypeError) as error:
             return _json(start_response, 400, {"message": str(error)})
         return _json(start_response, 200, self.snapshot())
+
+
+    def _requests(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
+        if method == "GET":
+            return _json(start_response, 200, self.requests.snapshot())
+        if method == "DELETE":
+            self.requests.clear()
+            return _json(start_response, 200, self.requests.snapshot())
+        return _json(start_response, 405, {"message": "use GET or DELETE"})
 
 
 def _json(start_response: StartResponse, status: int, document: dict[str, Any]) -> list[bytes]:

@@ -170,3 +170,12 @@ def test_rollout_status_filter_reports_every_expected_service() -> None:
     assert {name: status["state"] for name, status in statuses.items()} == {
         "hasura-blog-prod-hasura": "COMPLETED", "hasura-blog-prod-app": "IN_PROGRESS", "hasura-blog-prod-new": "IN_PROGRESS"}
     assert statuses["hasura-blog-prod-new"]["reason"] == "DescribeServices did not return the service"
+
+
+def test_a_task_definition_and_a_count_are_compared_only_when_given() -> None:
+    service = {**SERVICE, "taskDefinition": "arn:aws:ecs:us-east-1:123456789012:task-definition/blog-hasura:2", "desiredCount": 2}
+    assert settings_to_update(desired_settings(None, None, None, "blog-hasura:2", 2), service) == {}
+    assert settings_to_update(desired_settings(None, None, None, "blog-hasura:3", None), service) == {"taskDefinition": "blog-hasura:3"}
+    assert settings_to_update(desired_settings(None, None, None, None, 3), service) == {"desiredCount": 3}
+    assert settings_to_update(desired_settings(None, None, None, None, 0), service) == {"desiredCount": 0}
+    assert "taskDefinition" not in desired_settings(None, None, None) and "desiredCount" not in desired_settings(None, None, None)

@@ -9,6 +9,7 @@ from ansible_collections.hasura_blog.aws.plugins.module_utils.task_definition im
     normalise,
     render,
     validate,
+    with_images,
 )
 from tests.unit.plugins.module_utils.fixtures.recorded import botocore_example, load, unknown_fields
 
@@ -216,3 +217,28 @@ def test_repository_credentials_are_a_managed_key() -> None:
     assert not differs(render(with_credentials), current)
     assert differs(render(spec()), current)  # removed
     assert differs(render(with_credentials), DESCRIBED)  # added
+
+
+def test_a_copy_with_a_new_image_differs_only_in_that_image_and_registers_what_the_spec_renders() -> None:
+    request = render(spec())
+    name = request["containerDefinitions"][0]["name"]
+    copy_request = with_images(described(request), {name: "hasura/graphql-engine:v9.9.9"})
+    assert differs(copy_request, described(request))
+    # The deploy renders the same request from the inventory with that image: no difference, so no revision.
+    renamed = spec()
+    renamed["containers"][0]["image"] = "hasura/graphql-engine:v9.9.9"
+    assert not differs(render(renamed), described(copy_request))
+    # AWS's own fields (revision, status, registeredAt, ...) are not in the request.
+    assert set(copy_request) <= {"family", "networkMode", "requiresCompatibilities", "cpu", "memory", "executionRoleArn",
+                                 "taskRoleArn", "runtimePlatform", "containerDefinitions"}
+
+
+def test_a_copy_of_the_same_image_is_no_difference() -> None:
+    request = render(spec())
+    current = described(request)
+    assert not differs(with_images(current, {}), current)
+
+
+def test_a_copy_for_a_container_the_revision_lacks_is_an_error() -> None:
+    with pytest.raises(TaskDefinitionError, match="has no container web"):
+        with_images(described(render(spec())), {"web": "nginx:1"})
