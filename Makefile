@@ -94,6 +94,11 @@ rollout: check-env $(TARGET_READY) ## Roll SERVICE=hasura|nextjs out to IMAGE=<i
 scale: check-env $(TARGET_READY) ## Set SERVICE=hasura|nextjs to COUNT=<n> tasks, and wait until they run
 	$(PLAYBOOK) playbooks/scale.yml -i inventories/$(ENV) -e hasura_blog_service='$(SERVICE)' -e hasura_blog_count='$(COUNT)' $(ARGS)
 
+# FORMAT=json prints JSON. One process reads the inventory and the whole environment (tools/status.py); AWX runs the
+# same reads as playbooks/status.yml.
+status: check-env $(TARGET_READY) ## Print what runs in inventories/$(ENV): endpoints, database, services, targets, events
+	$(VENV)/bin/python tools/status.py -i inventories/$(ENV) $(if $(filter json,$(FORMAT)),--json) $(ARGS)
+
 # The three run side by side (output kept per target): most of their time is Ansible process start-up on one core
 # each, and waits on the realistic emulator.
 test: setup ## Everything CI runs: lint, sanity, unit tests, molecule against its own emulator

@@ -110,12 +110,16 @@ def request_counts(requests: list[dict[str, Any]]) -> dict[str, Any]:
             "write_actions": dict(sorted(writes.items()))}
 
 
-def where_time_goes(tasks: list[dict[str, Any]], top: int = 10) -> dict[str, Any]:
-    """Seconds per role (None: the play's own tasks) and the slowest tasks."""
+def where_time_goes(tasks: list[dict[str, Any]], started_at: float, wall_s: float, top: int = 10) -> dict[str, Any]:
+    """Seconds per role ("(play)": the playbook's own tasks; "(start)": from the process start, at ``started_at``, to
+    the first task; "(end)": from the last task to the exit, ``wall_s`` after the start) and the slowest tasks."""
     finished = [task for task in tasks if task["end"] is not None]
     roles: dict[str, float] = defaultdict(float)
     for task in finished:
         roles[task["role"] or "(play)"] += task["end"] - task["start"]
+    if finished:
+        roles["(start)"] = min(task["start"] for task in finished) - started_at
+        roles["(end)"] = started_at + wall_s - max(task["end"] for task in finished)
     slowest = sorted(finished, key=lambda task: task["start"] - task["end"])[:top]
     return {"roles_s": {role: round(seconds, 2) for role, seconds in sorted(roles.items(), key=lambda kv: -kv[1])},
             "slowest_tasks": [{"name": task["name"], "action": task["action"], "items": task["items"],

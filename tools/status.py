@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""make status: the state of an environment, read in one process (no ansible-playbook, no module processes).
+
+    python tools/status.py -i inventories/<env> [--json]
+
+It reads the inventory with Ansible's own inventory and variable code (group_vars included, vault-free: status
+needs no secret), takes the AWS connection (hasura_blog_aws_connection) and the names (hasura_blog_status_target)
+from it, and reads the environment with boto3 through plugins/module_utils/status.py, the code the module
+hasura_blog.aws.stack_status runs for playbooks/status.yml.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def inventory_settings(inventory: str) -> dict:
+    """hasura_blog_aws_connection and hasura_blog_status_target of the inventory's hasura_blog host, templated."""
+    from ansible import context
+    from ansible.inventory.manager import InventoryManager
+    from ansible.module_utils.common.collections import ImmutableDict
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.playbook.play import Play
+    from ansible.plugins.loader import init_plugin_loader
+    from ansible.template import Templar, trust_as_template
+    from ansible.vars.manager import VariableManager
+
+    init_plugin_loader()
+    context.CLIARGS = ImmutableDict({})
+    loader = DataLoader()
+    loader.set_basedir(str(ROOT))  # the playbooks' group_vars/ (as site.yml at the root sees them)
+    manager = InventoryManager(loader=loader, sources=[inventory])
+    hosts = manager.get_groups_dict().get("hasura_blog") or []
+    if not hosts:
+        raise SystemExit(f"The inventory {inventory} has no host in the group hasura_blog.")
+    variables = VariableManager(loader=loader, inventory=manager)
+    play = Play.load({"hosts": "hasura_blog", "gather_facts": False}, variable_manager=variables, loader=loader)
+    templar = Templar(loader=loader, variables=variables.get_vars(play=play, host=manager.get_host(hosts[0])))
+    return templar.template({"connection": trust_as_template("{{ hasura_blog_aws_connection }}"),
+                             "target": trust_as_template("{{ hasura_blog_status_target }}")})
+
+
+def clients(connection: dict):
+    import boto3
+    from botocore.config import Config
+
+    session = boto3.session.Session(aws_access_key_id=connection.get("access_key"),
+                                    aws_secret_access_key=connection.get("secret_key"), region_name=connection["region"])
+    config = Config(retries=(connection.get("aws_config") or {}).get("retries") or {"mode": "standard", "max_attempts": 10})
+    return lambda service: session.client(service, endpoint_url=connection.get("endpoint_url"), config=config)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-i", "--inventory", required=True, help="the environment's inventory, e.g. inventories/local")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT / "collections"))
+    from ansible_collections.hasura_blog.aws.plugins.module_utils.status import collect, lines
+
+    settings = inventory_settings(args.inventory)
+    status = collect(clients(settings["connection"]), settings["target"])
+    print(json.dumps(status, indent=2, sort_keys=True, default=str) if args.json else "\n".join(lines(status)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
