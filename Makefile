@@ -94,6 +94,11 @@ rollout: check-env $(TARGET_READY) ## Roll SERVICE=hasura|nextjs out to IMAGE=<i
 scale: check-env $(TARGET_READY) ## Set SERVICE=hasura|nextjs to COUNT=<n> tasks, and wait until they run
 	$(PLAYBOOK) playbooks/scale.yml -i inventories/$(ENV) -e hasura_blog_service='$(SERVICE)' -e hasura_blog_count='$(COUNT)' $(ARGS)
 
+# REPOINT=1 moves the environment to the restored instance (needs the vault password).
+restore: check-env $(TARGET_READY) ## Restore the database at TIME=<ISO 8601 UTC>|latest to a new instance [REPOINT=1]
+	$(PLAYBOOK) playbooks/restore.yml -i inventories/$(ENV) -e hasura_blog_restore_time='$(TIME)' \
+	  -e hasura_blog_repoint=$(if $(filter 1 true yes,$(REPOINT)),true,false) $(ARGS)
+
 # FORMAT=json prints JSON. One process reads the inventory and the whole environment (tools/status.py); AWX runs the
 # same reads as playbooks/status.yml.
 status: check-env $(TARGET_READY) ## Print what runs in inventories/$(ENV): endpoints, database, services, targets, events

@@ -256,7 +256,7 @@ def timeline_lanes(tasks: list[dict[str, Any]], requests: list[dict[str, Any]], 
             available = max(times) + REAL_DURATIONS[duration] * time_scale
             lane = Lane(name, [Bar(min(times), available, "transition", f"{action} until available")])
             waits_for = [task for task in tasks if wait_words and task["role"] == role and wait_words in task["name"]
-                         and task["end"] is not None and ran(task)]
+                         and is_aws_task(task) and task["end"] is not None and ran(task)]
             lane.bars += [Bar(task["start"] - t0, task["end"] - t0, "wait", task["name"]) for task in waits_for]
             ready[name] = max([available] + [bar.end for bar in lane.bars if bar.kind == "wait"])
             lanes.append(lane)
@@ -300,7 +300,7 @@ def render_svg(lanes: list[Lane], title: str, width: int = 1000, lane_height: in
         out.append(f'<text x="10" y="{y + lane_height - 7}" fill="{colour}"{weight}>{escape(lane.label)}</text>')
         for bar in lane.bars:
             stroke = f' stroke="{CRITICAL}" stroke-width="2"' if lane.critical else ""
-            inset = 3 if bar.kind == "wait" else 6 if bar.kind == "task" else 4
+            inset = {"transition": 3, "task": 6, "wait": 7}[bar.kind]  # a wait is drawn inside its resource's transition
             out.append(f'<rect class="{bar.kind}" x="{x(bar.start):.1f}" y="{y + inset}" '
                        f'width="{max(x(bar.end) - x(bar.start), 1):.1f}" height="{lane_height - 2 * inset}" '
                        f'fill="{COLOURS[bar.kind]}"{stroke}><title>{escape(bar.label)}: {bar.start:.1f}-{bar.end:.1f} s</title></rect>')

@@ -139,7 +139,8 @@ def decode(value: Any) -> dict[str, Any]:
 
 
 def effective(inventory: Any, value: Any, field: str) -> Any:
-    """The value the deploy uses for ``field`` (image or desired_count): the recorded one while the inventory still
+    """The value the deploy uses for ``field`` (image, desired_count, or identifier: the database after a restore with
+    REPOINT): the recorded one while the inventory still
     holds the value the operation set it over, else the inventory's. ``value`` is the parameter's value or a record."""
     data = decode(value)
     if field in data and str(data.get(f"{_over(field)}")) == str(inventory):
@@ -148,7 +149,7 @@ def effective(inventory: Any, value: Any, field: str) -> Any:
 
 
 def _over(field: str) -> str:
-    return {"image": "image_over", "desired_count": "count_over"}[field]
+    return {"image": "image_over", "desired_count": "count_over", "identifier": "identifier_over"}[field]
 
 
 def operation_errors(inputs: dict[str, Any], kind: str) -> list[str]:
@@ -163,17 +164,21 @@ def operation_errors(inputs: dict[str, Any], kind: str) -> list[str]:
     raise ValueError(f"unknown operation {kind!r}: rollout, scale or restore")
 
 
-def restore_plan(instance: dict[str, Any], time: Any, now: datetime | None = None) -> dict[str, Any]:
-    """What a restore of ``instance`` (rds_instance_info, snake_case) to ``time`` does: the new instance's name, the
+def restore_plan(instance: dict[str, Any], time: Any, base: str | None = None, now: datetime | None = None) -> dict[str, Any]:
+    """What a restore of ``instance`` (rds_instance_info, snake_case) to ``time`` does: the new instance's name (from
+    ``base``, the inventory's identifier, so that a restore of a restored instance does not grow the name), the
     window, the restore point (an ISO 8601 time, or None for the latest restorable time), and the errors."""
     now = now or datetime.now(timezone.utc)
     identifier = instance["db_instance_identifier"]
     moment = restore_time(time)
     window = restorable_window(instance, now)
+    target = restore_identifier(base or identifier, moment if moment is not None else now, now)
+    name_errors = [] if _IDENTIFIER.match(target) else [
+        f"the restored instance's name {target} is not a DB instance identifier (at most 63 characters)"]
     return {
         "source": identifier,
-        "target": restore_identifier(identifier, moment if moment is not None else now, now),
+        "target": target,
         "window": window,
         "restore_time": iso(moment) if isinstance(moment, datetime) else None,
-        "errors": window_errors(time, window, identifier),
+        "errors": window_errors(time, window, identifier) + name_errors,
     }

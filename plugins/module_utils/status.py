@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Callable
 
+from ansible_collections.hasura_blog.aws.plugins.module_utils.operations import effective
+
 # How many service events ("the last deployment events") each service shows, newest first.
 EVENTS = 5
 
@@ -29,7 +31,8 @@ def _text(value: Any) -> Any:
 
 def collect(client: Callable[[str], Any], target: dict[str, Any]) -> dict[str, Any]:
     """Read the environment ``target`` names: ``env``, ``tags``, ``cluster``, ``services`` (key -> name),
-    ``db_instance_identifier``, ``load_balancer`` and ``console_port``."""
+    ``db_instance_identifier``, ``db_record`` (the SSM parameter of the day-2 playbook restore: after a restore with
+    REPOINT the environment uses the restored instance), ``load_balancer`` and ``console_port``."""
     ec2, rds, elbv2, ecs = client("ec2"), client("rds"), client("elbv2"), client("ecs")
     filters = _tag_filters(target["tags"])
     status: dict[str, Any] = {"environment": target["env"]}
@@ -40,7 +43,8 @@ def collect(client: Callable[[str], Any], target: dict[str, Any]) -> dict[str, A
             (a.get("PublicIp") for a in n.get("NatGatewayAddresses", []) if a.get("PublicIp")), None)}
          for n in ec2.describe_nat_gateways(Filters=filters)["NatGateways"] if n["State"] in ("pending", "available")),
         key=lambda n: n["id"])
-    status["database"] = _database(rds, target["db_instance_identifier"])
+    status["database"] = _database(rds, effective(target["db_instance_identifier"], _parameter(client("ssm"), target.get("db_record")),
+                                                  "identifier"))
     status["load_balancer"], status["target_health"] = _load_balancer(elbv2, target["load_balancer"])
     dns = (status["load_balancer"] or {}).get("dns_name")
     status["endpoints"] = {
@@ -49,6 +53,17 @@ def collect(client: Callable[[str], Any], target: dict[str, Any]) -> dict[str, A
     } if dns else {}
     status["services"] = _services(ecs, target["cluster"], target["services"])
     return status
+
+
+def _parameter(ssm: Any, name: str | None) -> str:
+    if not name:
+        return ""
+    try:
+        return ssm.get_parameter(Name=name)["Parameter"]["Value"]
+    except Exception as error:
+        if _error_code(error) == "ParameterNotFound":
+            return ""
+        raise
 
 
 def _database(rds: Any, identifier: str) -> dict[str, Any] | None:

@@ -136,6 +136,11 @@ service:
     desiredCount:
       description: The desired count; only when I(desired_count) is given.
       type: int
+task_definition:
+  description: The task definition the service runs (after the update), C(family:revision).
+  returned: always
+  type: str
+  sample: hasura-blog-prod-hasura:4
 updated:
   description: The names of the UpdateService fields that were (or in check mode would be) sent.
   returned: always
@@ -199,7 +204,8 @@ def main() -> None:
             after = shown(service, desired)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
         module.fail_json_aws(error, msg=f"Failed to update ECS service {name} in cluster {cluster}")
-    module.exit_json(changed=bool(update), service=after, updated=sorted(update), diff={"before": before, "after": after})
+    module.exit_json(changed=bool(update), service=after, updated=sorted(update), diff={"before": before, "after": after},
+                     task_definition=(service.get("taskDefinition") or "").rsplit("/", 1)[-1])
 
 
 def shown(service: dict, desired: dict) -> dict:

@@ -37,6 +37,9 @@ options:
     description: The DB instance.
     type: str
     required: true
+  db_record:
+    description: The SSM parameter of the day-2 playbook restore; after a restore with REPOINT it names the instance in use.
+    type: str
   load_balancer:
     description: The name of the Application Load Balancer.
     type: str
@@ -107,6 +110,7 @@ def main() -> None:
             cluster=dict(type="str", required=True),
             services=dict(type="dict", required=True),
             db_instance_identifier=dict(type="str", required=True),
+            db_record=dict(type="str"),
             load_balancer=dict(type="str", required=True),
             console_port=dict(type="int", default=8080),
         ),

@@ -163,7 +163,6 @@ class RealismMiddleware:
             return _json(start_response, 400, {"message": str(error)})
         return _json(start_response, 200, self.snapshot())
 
-
     def _requests(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
         if method == "GET":

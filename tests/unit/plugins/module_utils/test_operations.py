@@ -101,7 +101,7 @@ def test_the_window_starts_at_the_retention_or_the_creation_and_ends_at_the_late
                               "from 2026-11-23T16:00:00Z to 2026-11-30T15:55:00Z (UTC)"]),
 ])
 def test_restore_plan_names_the_window(time, errors) -> None:
-    plan = restore_plan(INSTANCE, time, NOW)
+    plan = restore_plan(INSTANCE, time, now=NOW)
     assert plan["errors"] == errors
     assert plan["source"] == "hasura-blog-prod-postgres"
     assert plan["restore_time"] == (None if time == "latest" else time)
@@ -110,7 +110,7 @@ def test_restore_plan_names_the_window(time, errors) -> None:
 
 
 def test_restore_plan_without_backups() -> None:
-    plan = restore_plan({**INSTANCE, "backup_retention_period": 0}, "latest", NOW)
+    plan = restore_plan({**INSTANCE, "backup_retention_period": 0}, "latest", now=NOW)
     assert plan["errors"] and "automated backups are off" in plan["errors"][0]
 
 
@@ -131,3 +131,10 @@ def test_the_recorded_value_holds_until_the_inventory_moves_on() -> None:
     assert effective(4, stored, "desired_count") == 4
     assert effective("app:1", "", "image") == "app:1"
     assert effective(2, record("", image="app:2", image_over="app:1"), "desired_count") == 2
+
+
+def test_a_restore_of_a_restored_instance_is_named_from_the_inventory_identifier() -> None:
+    restored = {**INSTANCE, "db_instance_identifier": "hasura-blog-prod-postgres-restore-20261130140500"}
+    plan = restore_plan(restored, "latest", "hasura-blog-prod-postgres", now=NOW)
+    assert plan["source"] == restored["db_instance_identifier"]
+    assert plan["target"] == "hasura-blog-prod-postgres-restore-20261130160000"
