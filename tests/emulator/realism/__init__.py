@@ -41,6 +41,7 @@ REAL_DURATIONS: dict[str, float] = {
     "rds_deleting": 240,              # DeleteDBInstance: deleting, then DBInstanceNotFound
     "alb_provisioning": 150,          # CreateLoadBalancer: provisioning -> active, 2-3 min
     "ecs_rollout": 180,               # a deployment: IN_PROGRESS -> COMPLETED (or FAILED) with its tasks
+    "ecs_scaling": 60,                # a new desired count: tasks PENDING -> RUNNING (or stopping) within a deployment
     "ecs_draining": 60,               # DeleteService: DRAINING until its tasks have stopped, then INACTIVE
     "ecs_service_linked_role": 10,    # AWSServiceRoleForECS is usable this long after it is created
     "secret_deletion": 30,            # DeleteSecret(ForceDeleteWithoutRecovery) completes asynchronously

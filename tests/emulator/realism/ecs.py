@@ -130,6 +130,59 @@ def _deployments() -> list:
     )
 
 
+# -- ecs_scaling -----------------------------------------------------------------------------------------------------
+
+SCALING_DOC = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-configure-auto-scaling.html"
+SCALE_SINCE, SCALE_FROM = "_scale_since", "_scale_from"
+
+
+def _scaling() -> list:
+    """AWS: a new desiredCount without a new deployment changes the PRIMARY deployment's desiredCount at once; its
+    tasks start (PENDING, then RUNNING) or stop over the next minute or so, and the service then reports "has
+    reached a steady state." The deployment stays COMPLETED. Here runningCount stays at what ran before until
+    duration('ecs_scaling') has passed; the missing tasks are PENDING meanwhile.
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html,
+    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages-list.html
+
+    moto (with the fidelity patch): the count is reached at once.
+    (Inferred: one duration for starting and for stopping tasks.)
+    """
+    update_original = EC2ContainerServiceBackend.update_service
+    settle_original = patches.settle_ecs_service
+
+    def update_service(self: EC2ContainerServiceBackend, service_properties: dict[str, Any]) -> Service:
+        current = self._get_service(service_properties.get("cluster", "default"), service_properties["service"].split("/")[-1])
+        patches.settle_ecs_service(self, current)
+        primary = next((d for d in current.deployments if d["status"] == "PRIMARY"), None)
+        running, before = current.running_count, current.desired_count
+        service = update_original(self, service_properties)
+        after = next((d for d in service.deployments if d["status"] == "PRIMARY"), None)
+        if primary is not None and after is primary and service.desired_count != before and primary["rolloutState"] == "COMPLETED":
+            primary[SCALE_SINCE], primary[SCALE_FROM] = realism.now(), running
+            patches.settle_ecs_service(self, service)
+        return service
+
+    def settle(backend: EC2ContainerServiceBackend, service: Service) -> None:
+        settle_original(backend, service)
+        primary = next((d for d in service.deployments if d["status"] == "PRIMARY"), None)
+        if service.status != "ACTIVE" or primary is None or SCALE_SINCE not in primary:
+            return
+        with realism.STATE.lock:
+            if realism.elapsed(primary[SCALE_SINCE], "ecs_scaling"):
+                del primary[SCALE_SINCE], primary[SCALE_FROM]
+                add_event(service, "has reached a steady state.")
+                return
+            running = min(primary[SCALE_FROM], service.desired_count) if service.desired_count > primary[SCALE_FROM] \
+                else primary[SCALE_FROM]
+            primary.update(runningCount=running, pendingCount=max(service.desired_count - running, 0))
+            patches._ecs_set_counts(backend, service, running, primary["pendingCount"])
+
+    return _started(
+        mock.patch.object(EC2ContainerServiceBackend, "update_service", update_service),
+        mock.patch.object(patches, "settle_ecs_service", settle),
+    )
+
+
 # -- ecs_service_draining --------------------------------------------------------------------------------------------
 
 def service_status(service: Service) -> str:
@@ -324,6 +377,8 @@ def _response_fields() -> list:
 BEHAVIOURS: tuple[realism.Behaviour, ...] = (
     realism.Behaviour("ecs_deployments", "a deployment whose tasks fail to start FAILS and rolls back (circuit "
                       "breaker); new IAM roles fail tasks until propagated", CIRCUIT_BREAKER_DOC, _deployments),
+    realism.Behaviour("ecs_scaling", "a new desired count is reached after a while, its tasks pending meanwhile, then "
+                      "the service reaches a steady state", SCALING_DOC, _scaling),
     realism.Behaviour("ecs_service_draining", "a deleted service is DRAINING, holding its name and its cluster, "
                       "then INACTIVE", DELETE_SERVICE_DOC, _service_draining),
     realism.Behaviour("ecs_service_linked_role", "CreateCluster with capacity providers fails until "

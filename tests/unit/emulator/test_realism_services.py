@@ -21,7 +21,7 @@ from tests.emulator.realism import ecs, iam, rds, secretsmanager
 REGION = "us-east-1"
 DURATIONS = {"rds_creating": 100, "rds_backing_up": 20, "rds_modifying": 30, "rds_deleting": 50, "ecs_rollout": 60,
              "ecs_draining": 40, "ecs_service_linked_role": 10, "secret_deletion": 30, "eni_linger": 120,
-             "iam_propagation": 10}
+             "iam_propagation": 10, "ecs_scaling": 30}
 BEHAVIOURS = {b.name: b for b in rds.BEHAVIOURS + ecs.BEHAVIOURS + secretsmanager.BEHAVIOURS + iam.BEHAVIOURS}
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
@@ -239,6 +239,29 @@ def test_ecs_failed_rollout_rolls_back_to_the_last_completed_deployment(realisti
     realism.advance(60)
     assert rollouts(ecs_client) == [("PRIMARY", first, "COMPLETED")]
     assert (service(ecs_client)["runningCount"], service(ecs_client)["taskDefinition"]) == (2, first)
+
+
+def test_ecs_a_new_desired_count_is_reached_after_a_while(realistic) -> None:
+    is_realistic = realistic("ecs_scaling")
+    ecs_client = client("ecs")
+    ecs_client.create_cluster(clusterName="c")
+    first = register(ecs_client, "nginx:1")
+    ecs_client.create_service(cluster="c", serviceName="s", taskDefinition="f:1", desiredCount=2, launchType="FARGATE")
+    realism.advance(60)
+    ecs_client.update_service(cluster="c", service="s", desiredCount=3)
+    counts = (service(ecs_client)["runningCount"], service(ecs_client)["pendingCount"], service(ecs_client)["desiredCount"])
+    assert counts == ((2, 1, 3) if is_realistic else (3, 0, 3))
+    primary = service(ecs_client)["deployments"][0]
+    assert (primary["taskDefinition"], primary["rolloutState"], primary["desiredCount"]) == (first, "COMPLETED", 3)
+    assert primary["runningCount"] == (2 if is_realistic else 3)
+    realism.advance(30)
+    assert (service(ecs_client)["runningCount"], service(ecs_client)["pendingCount"]) == (3, 0)
+    if is_realistic:
+        assert service(ecs_client)["events"][0]["message"] == "(service s) has reached a steady state."
+        ecs_client.update_service(cluster="c", service="s", desiredCount=1)  # scaling in: the tasks stop after a while
+        assert (service(ecs_client)["runningCount"], service(ecs_client)["desiredCount"]) == (3, 1)
+        realism.advance(30)
+        assert (service(ecs_client)["runningCount"], service(ecs_client)["pendingCount"]) == (1, 0)
 
 
 def test_ecs_tasks_cannot_assume_a_role_iam_has_not_propagated(realistic) -> None:
