@@ -104,6 +104,12 @@ restore: check-env $(TARGET_READY) ## Restore the database at TIME=<ISO 8601 UTC
 status: check-env $(TARGET_READY) ## Print what runs in inventories/$(ENV): endpoints, database, services, targets, events
 	$(VENV)/bin/python tools/status.py -i inventories/$(ENV) $(if $(filter json,$(FORMAT)),--json) $(ARGS)
 
+# Each figure is the median of 3 runs (RUNS=1 for a quick look); it writes bench/results.json and bench/timeline.svg,
+# prints a Markdown table, and fails when the no-op re-deploy's or the plan's counts rise above bench/baseline.json.
+RUNS ?= 3
+bench: setup ## Benchmark against the emulator: cold deploy, no-op re-deploy, plan, status, three environments
+	$(VENV)/bin/python -m bench.run --runs $(RUNS) $(ARGS)
+
 # The three run side by side (output kept per target): most of their time is Ansible process start-up on one core
 # each, and waits on the realistic emulator.
 test: setup ## Everything CI runs: lint, sanity, unit tests, molecule against its own emulator

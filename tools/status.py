@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """make status: the state of an environment, read in one process (no ansible-playbook, no module processes).
 
-    python tools/status.py -i inventories/<env> [--json]
+    python tools/status.py -i inventories/<env> [--json] [-e name=value ...]
 
 It reads the inventory with Ansible's own inventory and variable code (group_vars included, vault-free: status
 needs no secret), takes the AWS connection (hasura_blog_aws_connection) and the names (hasura_blog_status_target)
@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def inventory_settings(inventory: str) -> dict:
+def inventory_settings(inventory: str, extra_vars: list[str]) -> dict:
     """hasura_blog_aws_connection and hasura_blog_status_target of the inventory's hasura_blog host, templated."""
     from ansible import context
     from ansible.inventory.manager import InventoryManager
@@ -31,7 +31,7 @@ def inventory_settings(inventory: str) -> dict:
     from ansible.vars.manager import VariableManager
 
     init_plugin_loader()
-    context.CLIARGS = ImmutableDict({})
+    context.CLIARGS = ImmutableDict({"extra_vars": tuple(extra_vars)})  # as ansible-playbook -e gives them
     loader = DataLoader()
     loader.set_basedir(str(ROOT))  # the playbooks' group_vars/ (as site.yml at the root sees them)
     manager = InventoryManager(loader=loader, sources=[inventory])
@@ -59,11 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-i", "--inventory", required=True, help="the environment's inventory, e.g. inventories/local")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument("-e", "--extra-vars", action="append", default=[], help="as ansible-playbook -e")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "collections"))
     from ansible_collections.hasura_blog.aws.plugins.module_utils.status import collect, lines
 
-    settings = inventory_settings(args.inventory)
+    settings = inventory_settings(args.inventory, args.extra_vars)
     status = collect(clients(settings["connection"]), settings["target"])
     print(json.dumps(status, indent=2, sort_keys=True, default=str) if args.json else "\n".join(lines(status)))
     return 0

@@ -18,7 +18,7 @@ description:
     C(versionConsistency), C(requiresAttributes), empty lists, ...) are ignored. Unlike
     C(community.aws.ecs_taskdefinition), a changed environment value, secret reference, size or role is a change.
   - With O(render_only=true) it makes no AWS call and returns the request it would send.
-  - With O(state=absent) it deregisters every C(ACTIVE) revision of the family.
+  - With O(state=absent) it deregisters every C(ACTIVE) revision of the family, or only O(revision).
 author:
   - Hasura Blog platform team (@hasura-blog)
 options:
@@ -139,6 +139,9 @@ options:
     description: Render and validate only, with no AWS call.
     type: bool
     default: false
+  revision:
+    description: With O(state=absent), deregister only this revision of O(family) (the day-2 playbook C(rollout) deregisters the revision of a failed rollout).
+    type: int
   copy_from:
     description:
       - Instead of rendering, register this revision (C(family:revision) or ARN) again with the images of
@@ -285,6 +288,16 @@ def present(module: AnsibleAWSModule, request: dict) -> None:
 
 def absent(module: AnsibleAWSModule) -> None:
     client = module.client("ecs", retry_decorator=AWSRetry.jittered_backoff())
+    if module.params["revision"]:
+        one = f"{module.params['family']}:{module.params['revision']}"
+        try:
+            arn = client.describe_task_definition(taskDefinition=one, aws_retry=True)["taskDefinition"]
+        except is_boto3_error_code(["ClientException", "InvalidParameterException"]):
+            arn = None
+        arns = [arn["taskDefinitionArn"]] if arn and arn.get("status") == "ACTIVE" else []
+        if arns and not module.check_mode:
+            client.deregister_task_definition(taskDefinition=arns[0], aws_retry=True)
+        module.exit_json(changed=bool(arns), deregistered=arns)
     paginator = client.get_paginator("list_task_definitions")
     arns = [arn for page in paginator.paginate(familyPrefix=module.params["family"], status="ACTIVE")
             for arn in page["taskDefinitionArns"]
@@ -330,6 +343,7 @@ def main() -> None:
             tags=dict(type="dict", default={}),
             render_only=dict(type="bool", default=False),
             copy_from=dict(type="str"),
+            revision=dict(type="int"),
             images=dict(type="dict", default={}),
         ),
         mutually_exclusive=[("copy_from", "containers")],

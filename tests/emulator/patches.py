@@ -479,6 +479,32 @@ def _ssm_create_parameter_atomic() -> list:
                       for name in ("put_parameter", "delete_parameter", "delete_parameters")))
 
 
+def _ecs_latest_active_task_definition() -> list:
+    """AWS: DescribeTaskDefinition of a family without a revision describes the family's latest ACTIVE revision, and
+    fails with ClientException ("Unable to describe task definition.") when the family has none; a deregistered
+    (INACTIVE) revision is still described when it is named with its revision.
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTaskDefinition.html
+
+    moto describes the family's last revision, INACTIVE or not: after a deregistration, a comparison with "the latest"
+    revision compares with one that no service can run.
+    """
+    from moto.ecs.exceptions import TaskDefinitionNotFoundException
+    from moto.ecs.models import EC2ContainerServiceBackend
+
+    original = EC2ContainerServiceBackend.describe_task_definition
+
+    def describe_task_definition(self: Any, task_definition_str: str) -> Any:
+        name = task_definition_str.split("/")[-1]
+        if ":" in name:
+            return original(self, task_definition_str)
+        active = [revision for revision, definition in self.task_definitions.get(name, {}).items() if definition.status == "ACTIVE"]
+        if not active:
+            raise TaskDefinitionNotFoundException()
+        return self.task_definitions[name][max(active)]
+
+    return _started(mock.patch.object(EC2ContainerServiceBackend, "describe_task_definition", describe_task_definition))
+
+
 PATCHES: tuple[Patch, ...] = (
     Patch("iam_managed_policies", "AWS managed IAM policies exist in every account", _load_iam_managed_policies),
     Patch("rds_adjacent_windows", "adjacent RDS backup and maintenance windows are accepted", _adjacent_rds_windows),
@@ -490,6 +516,8 @@ PATCHES: tuple[Patch, ...] = (
           _ecs_create_service_keeps_settings),
     Patch("ecs_deployments_complete", "a deployment whose tasks start completes, with runningCount == desiredCount",
           _ecs_deployments_complete),
+    Patch("ecs_latest_active_task_definition", "a family without a revision names its latest ACTIVE revision",
+          _ecs_latest_active_task_definition),
     Patch("rds_engine_versions", "DescribeDBEngineVersions lists the PostgreSQL versions RDS offers", _rds_engine_versions),
     Patch("ssm_create_parameter_atomic", "of concurrent PutParameter without overwrite for one name, exactly one succeeds",
           _ssm_create_parameter_atomic),

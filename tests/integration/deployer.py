@@ -327,6 +327,13 @@ def deployed(aws, env_name: str) -> dict[str, dict[str, str]]:
     for item in secrets.list_secrets()["SecretList"]:
         if item["Name"].startswith(f"{PROJECT}/{env_name}/"):
             found[item["ARN"]] = tags(item.get("Tags"))
+
+    # The records of the day-2 playbooks (the deploy lock is released at the end of every run).
+    ssm = aws("ssm")
+    for item in ssm.describe_parameters(ParameterFilters=[{"Key": "Name", "Option": "BeginsWith",
+                                                           "Values": [f"/{PROJECT}/{env_name}/"]}])["Parameters"]:
+        found[f"arn:aws:ssm:{REGION}:{account}:parameter{item['Name']}"] = tags(
+            ssm.list_tags_for_resource(ResourceType="Parameter", ResourceId=item["Name"])["TagList"])
     return found
 
 

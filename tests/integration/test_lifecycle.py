@@ -4,8 +4,9 @@ AWS is slow and eventually consistent: resources pass through transitional state
 roles cannot be assumed at once, and calls are throttled. This test meets all of it, as a user would:
 deploy runs killed at three points (after the NAT gateways, while the database is creating, while the services
 are being created), a re-run and a plan while the database is still creating, a converging re-run, a settled
-re-run that changes nothing, a rollout that the circuit breaker fails, a teardown, an immediate redeploy, a
-second teardown, and nothing left.
+re-run that changes nothing, the day-2 operations (a rollout that the circuit breaker fails, a rollout, a scale, a
+point-in-time restore that the environment moves to, status), a teardown, an immediate redeploy, a second teardown,
+and nothing left.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ import signal
 import subprocess
 import threading
 import time
+import sys
 import urllib.request
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -37,7 +40,7 @@ DURATIONS = {
     "nat_gateway_pending": 3, "nat_gateway_deleting": 3,
     "rds_creating": 3600, "rds_backing_up": 3600, "rds_modifying": 2, "rds_deleting": 4,
     "alb_provisioning": 4, "alb_deleting": 3,
-    "ecs_rollout": 3, "ecs_draining": 4, "ecs_service_linked_role": 3,
+    "ecs_rollout": 3, "ecs_scaling": 3, "ecs_draining": 4, "ecs_service_linked_role": 3,
     "secret_deletion": 3600, "eni_linger": 5, "iam_propagation": 20,
 }
 REALISM = {
@@ -134,6 +137,134 @@ def resources(aws) -> dict[str, list[str]]:
     return environment_resources(aws, ENV)
 
 
+def aws_requests(port: int) -> int:
+    """How many AWS API requests have reached the emulator (its request log)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_emulator/requests", timeout=10) as reply:
+        return json.load(reply)["total"]
+
+
+def status(port: int) -> dict:
+    """make status ENV=... FORMAT=json, as a user runs it: one process, JSON on stdout."""
+    command, env = playbook_command(port, "site.yml", env_name=ENV)
+    env["ANSIBLE_CONFIG"] = str(ROOT / "ansible.cfg")
+    result = subprocess.run([str(Path(sys.executable).parent / "python"), "tools/status.py", "-i", "inventories/local", "--json",
+                             "-e", f"hasura_blog_env={ENV}"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+def day2(port: int, aws, playbook) -> None:
+    """make rollout, scale, status and restore on a settled stack in realistic mode (rollouts and scaling take
+    time, the circuit breaker rolls back, the restored database is created before it serves)."""
+    ecs, ssm, rds = aws("ecs"), aws("ssm"), aws("rds")
+    hasura, cluster = SERVICES[0], f"{PREFIX}-cluster"
+
+    def ok(rc: int, out: str) -> str:
+        assert rc == 0, out[-4000:]
+        return out
+
+    def revisions() -> list[str]:
+        return ecs.list_task_definitions(familyPrefix=hasura, status="ACTIVE")["taskDefinitionArns"]
+
+    def running() -> str:
+        return ecs.describe_services(cluster=cluster, services=[hasura])["services"][0]["taskDefinition"].rsplit("/", 1)[1]
+
+    def record(name: str) -> dict:
+        try:
+            return json.loads(ssm.get_parameter(Name=f"/hasura-blog/{ENV}/operations/{name}")["Parameter"]["Value"])
+        except ssm.exceptions.ParameterNotFound:
+            return {}
+
+    # Bad input: one clear error naming the input, before any AWS call.
+    before = aws_requests(port)
+    for path, args, message in (
+            ("playbooks/rollout.yml", ("-e", "hasura_blog_service=web", "-e", "hasura_blog_image=nginx:1"),
+             "SERVICE is 'web'; it must be one of hasura, nextjs"),
+            ("playbooks/scale.yml", ("-e", "hasura_blog_service=hasura", "-e", "hasura_blog_count=-1"),
+             "COUNT is '-1'; it must be a whole number from 0 to 100"),
+            ("playbooks/restore.yml", ("-e", "hasura_blog_restore_time=2026-11-30T14:05:00"),
+             "it must be latest or an ISO 8601 time with its zone")):
+        rc, out = playbook(path, *args, env_name=ENV)
+        assert rc != 0 and message in " ".join(out.split()), out[-3000:]
+    assert aws_requests(port) == before, "a day-2 playbook called AWS before it refused its input"
+
+    # A plan of a rollout writes nothing.
+    image = ("-e", "hasura_blog_service=hasura", "-e", "hasura_blog_image=hasura/graphql-engine:v2.48.6")
+    before = [running(), len(revisions())]
+    ok(*playbook("playbooks/rollout.yml", *image, "--check", env_name=ENV))
+    assert [running(), len(revisions())] == before == [f"{hasura}:1", 1] and record("hasura") == {}
+    # The rollout: exactly one new revision, rolled out to COMPLETED (the run waits through IN_PROGRESS), recorded.
+    out = ok(*playbook("playbooks/rollout.yml", *image, env_name=ENV))
+    assert len(revisions()) == 2 and running() == f"{hasura}:2", out[-3000:]
+    assert retried(out, "Wait until the services have rolled out"), "the rollout did not wait in realistic mode"
+    assert ecs.describe_task_definition(taskDefinition=running())["taskDefinition"]["containerDefinitions"][0]["image"] \
+        == "hasura/graphql-engine:v2.48.6"
+    assert record("hasura") == {"image": "hasura/graphql-engine:v2.48.6", "image_over": "hasura/graphql-engine:v2.48.5"}
+    assert changed(ok(*playbook("playbooks/rollout.yml", *image, env_name=ENV))) == 0
+    # A rollout that the circuit breaker fails: non-zero, with ECS's reason and the revision that runs instead. The
+    # revision that failed is deregistered and nothing is recorded: the next deploy keeps what runs.
+    control(port, fail_rollouts=[hasura])
+    rc, out = playbook("playbooks/rollout.yml", "-e", "hasura_blog_service=hasura", "-e",
+                       "hasura_blog_image=hasura/graphql-engine:v2.48.7", env_name=ENV)
+    flat = " ".join(out.split())
+    assert rc != 0, out[-4000:]
+    assert f"The service {hasura} did not roll out {hasura}:3: FAILED, ECS deployment circuit breaker: tasks failed to start." in flat
+    assert f"It runs {hasura}:2" in flat and f"The revision {hasura}:3 is deregistered" in flat, out[-4000:]
+    assert running() == f"{hasura}:2" and len(revisions()) == 2
+    assert record("hasura")["image"] == "hasura/graphql-engine:v2.48.6"
+    # The scale: the run waits until three tasks run (realistic mode starts them over a while), and records it.
+    count = ("-e", "hasura_blog_service=hasura", "-e", "hasura_blog_count=3")
+    ok(*playbook("playbooks/scale.yml", *count, "--check", env_name=ENV))
+    assert ecs.describe_services(cluster=cluster, services=[hasura])["services"][0]["desiredCount"] == 2
+    out = ok(*playbook("playbooks/scale.yml", *count, env_name=ENV))
+    assert retried(out, "Wait until the services have rolled out"), "the scale did not wait for its tasks"
+    assert record("hasura")["desired_count"] == 3
+    # make status: one process; the counts, the revision and the rollout state of each service, the database.
+    report = status(port)
+    assert report["services"]["hasura"] | {"events": []} == {
+        "name": hasura, "running": 3, "desired": 3, "pending": 0, "task_definition": f"{hasura}:2",
+        "rollout_state": "COMPLETED", "rollout_reason": report["services"]["hasura"]["rollout_reason"], "deployments": 1,
+        "events": []}
+    assert report["services"]["hasura"]["events"][0]["message"] == f"(service {hasura}) has reached a steady state."
+    assert report["database"]["identifier"] == f"{PREFIX}-postgres" and report["database"]["version"] == "15.15"
+    assert report["endpoints"]["app"].startswith("http://") and len(report["nat_gateways"]) == 2
+    # The next deploy keeps the rollout's image and the scale's count: nothing changes.
+    out = ok(*playbook("site.yml", env_name=ENV))
+    assert changed(out) == 0 and running() == f"{hasura}:2", out[-4000:]
+
+    # A point-in-time restore: a time outside the window fails naming it, and creates nothing.
+    source = rds.describe_db_instances(DBInstanceIdentifier=f"{PREFIX}-postgres")["DBInstances"][0]
+    rc, out = playbook("playbooks/restore.yml", "-e", "hasura_blog_restore_time=2020-01-01T00:00:00Z", env_name=ENV)
+    assert rc != 0 and "is outside the restorable window of" in " ".join(out.split()), out[-3000:]
+    assert len(rds.describe_db_instances()["DBInstances"]) == 1
+    # With REPOINT: a new instance with the source's settings, Hasura's database URL points at it, Hasura rolls.
+    point = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 2))
+    target = f"{PREFIX}-postgres-restore-{point.replace('-', '').replace(':', '').replace('T', '').rstrip('Z')}"
+    deployment = ecs.describe_services(cluster=cluster, services=[hasura])["services"][0]["deployments"][0]["id"]
+    out = ok(*playbook("playbooks/restore.yml", "-e", f"hasura_blog_restore_time={point}", "-e", "hasura_blog_repoint=true",
+                       env_name=ENV))
+    restored = rds.describe_db_instances(DBInstanceIdentifier=target)["DBInstances"][0]
+    for key in ("DBInstanceClass", "StorageEncrypted", "MultiAZ", "StorageType"):
+        assert restored[key] == source[key], key
+    assert restored["DBSubnetGroup"]["DBSubnetGroupName"] == source["DBSubnetGroup"]["DBSubnetGroupName"]
+    assert [g["VpcSecurityGroupId"] for g in restored["VpcSecurityGroups"]] == [g["VpcSecurityGroupId"] for g in source["VpcSecurityGroups"]]
+    assert [g["DBParameterGroupName"] for g in restored["DBParameterGroups"]] == [g["DBParameterGroupName"] for g in source["DBParameterGroups"]]
+    assert {t["Key"]: t["Value"] for t in restored["TagList"]} | {"Name": "", "RestoredFrom": "", "RestoreTime": ""} \
+        == {t["Key"]: t["Value"] for t in source["TagList"]} | {"Name": "", "RestoredFrom": "", "RestoreTime": ""}
+    url = aws("secretsmanager").get_secret_value(SecretId=f"hasura-blog/{ENV}/hasura-database-url")["SecretString"]
+    assert f"@{restored['Endpoint']['Address']}:5432/" in url
+    assert ecs.describe_services(cluster=cluster, services=[hasura])["services"][0]["deployments"][0]["id"] != deployment
+    assert rds.describe_db_instances(DBInstanceIdentifier=f"{PREFIX}-postgres")["DBInstances"][0]["DBInstanceStatus"] \
+        in ("available", "backing-up"), "the old instance was touched"
+    assert status(port)["database"]["identifier"] == target
+    # The same restore again changes nothing; the next deploy keeps the restored database.
+    assert changed(ok(*playbook("playbooks/restore.yml", "-e", f"hasura_blog_restore_time={point}", "-e", "hasura_blog_repoint=true",
+                                env_name=ENV))) == 0
+    out = ok(*playbook("site.yml", env_name=ENV))
+    assert aws("secretsmanager").get_secret_value(SecretId=f"hasura-blog/{ENV}/hasura-database-url")["SecretString"] == url
+    control(port, fail_rollouts=[])
+
+
 def test_lifecycle_in_realistic_mode(realistic: int) -> None:
     port, aws, playbook = realistic, clients(realistic), playbook_runner(realistic)
     ecs, rds = aws("ecs"), aws("rds")
@@ -194,16 +325,8 @@ def test_lifecycle_in_realistic_mode(realistic: int) -> None:
         service = ecs.describe_services(cluster=f"{PREFIX}-cluster", services=[name])["services"][0]
         assert [d["rolloutState"] for d in service["deployments"]] == ["COMPLETED"]
 
-    # A rollout that the circuit breaker fails is a failure, with ECS's reason and the revision that runs instead. (An
-    # image upgrade of the services alone, as an operator runs it.)
-    control(port, fail_rollouts=[SERVICES[0]])
-    rc, out = playbook("site.yml", "--tags", "ecs_services", "-e", "ecs_services_hasura_image=hasura/graphql-engine:v2.48.6",
-                       env_name=ENV)
-    assert rc != 0, out[-4000:]
-    assert f"The service {SERVICES[0]} did not roll out {SERVICES[0]}:2" in out, out[-4000:]
-    assert f"It runs {SERVICES[0]}:1" in out, out[-4000:]
-    assert ecs.describe_services(cluster=f"{PREFIX}-cluster", services=[SERVICES[0]])["services"][0]["taskDefinition"] \
-        .endswith(f"{SERVICES[0]}:1")
+    # Day-2 operations on the settled stack, as make rollout / scale / status / restore run them.
+    day2(port, aws, playbook)
 
     # 7. Teardown while services drain, network interfaces linger and the NAT gateways delete; 8. an immediate
     #    redeploy (secret names still blocked); 9. teardown again; 10. nothing left.

@@ -302,9 +302,33 @@ def test_deploy_upgrade_and_teardown_from_the_command_line_and_as_awx_jobs_as_th
     assert deployment(ecs, cluster, f"{PREFIX}-hasura") != before["hasura"]
     assert deployment(ecs, cluster, f"{PREFIX}-nextjs") == before["nextjs"]
     assert len(active_revisions(ecs, f"{PREFIX}-hasura")) == 2, "a rotation needs no new task definition"
+    needed_nothing_else("the password rotation")
+
+    # The day-2 job templates, as the deployer: a rollout and a scale of Next.js, a restore of the database to a new
+    # instance, and the status report. The re-run after them changes nothing: it keeps the image and the count.
+    rollout = job("rollout", "playbooks/rollout.yml", survey={
+        "hasura_blog_service": "nextjs", "hasura_blog_image": "ghcr.io/example/hasura-blog-nextjs:1.1", **keep_lock})
+    assert rollout.status == "successful" and rollout.stats["changed"] == 3, rollout.stdout
+    scale = job("scale", "playbooks/scale.yml", survey={"hasura_blog_service": "nextjs", "hasura_blog_count": 1, **keep_lock})
+    assert scale.status == "successful" and scale.stats["changed"] == 2, scale.stdout
+    nextjs = ecs.describe_services(cluster=cluster, services=[f"{PREFIX}-nextjs"])["services"][0]
+    assert nextjs["desiredCount"] == 1 and nextjs["taskDefinition"].endswith(f"{PREFIX}-nextjs:2")
+    restore = job("restore", "playbooks/restore.yml", survey={
+        "hasura_blog_restore_time": "latest", "hasura_blog_repoint": "false", **keep_lock})
+    assert restore.status == "successful", restore.stdout
+    restored = [d["DBInstanceIdentifier"] for d in aws("rds").describe_db_instances()["DBInstances"]
+                if d["DBInstanceIdentifier"].startswith(f"{PREFIX}-postgres-restore-")]
+    assert len(restored) == 1, restored
+    report = job("status", "playbooks/status.yml")
+    assert report.status == "successful" and report.stats["changed"] == 0, report.stdout
+    flat = " ".join(report.stdout.split())
+    assert f"Service nextjs: 1 running, 1 desired, 0 pending; {PREFIX}-nextjs:2, rollout COMPLETED" in flat, report.stdout
+    assert f"Database {PREFIX}-postgres available" in flat, report.stdout
+    needed_nothing_else("the day-2 jobs rollout, scale, restore and status")
     rc, out = playbook("site.yml", *upgraded, "-e", f"hasura_blog_db_password={rotated}", env_name=ENV)
     assert rc == 0 and changed(out) == 0, out[-3000:]
-    needed_nothing_else("the password rotation and the re-run after it")
+    assert ecs.describe_services(cluster=cluster, services=[f"{PREFIX}-nextjs"])["services"][0]["desiredCount"] == 1
+    needed_nothing_else("the re-run after the rotation and the day-2 jobs")
 
     # The destroy job template: the operator types the environment's name back. An answer of the right length (the
     # survey checks that much) naming another environment stops the teardown before its first AWS call.
@@ -319,7 +343,7 @@ def test_deploy_upgrade_and_teardown_from_the_command_line_and_as_awx_jobs_as_th
     assert destroy.status == "successful", destroy.stdout
     assert destroy.stats["failures"] == 0 and destroy.stats["changed"] > 0, destroy.stats
     needed_nothing_else("the destroy job")
-    assert deployer.deployed(aws, ENV) == {}
+    assert deployer.deployed(aws, ENV) == {}  # the restored instance and the day-2 records too
     assert not any(environment_resources(aws, ENV).values()), environment_resources(aws, ENV)
     assert [c for c in ecs.describe_clusters(clusters=[f"{PREFIX}-cluster"])["clusters"] if c["status"] == "ACTIVE"] == []
     assert active_revisions(ecs, f"{PREFIX}-hasura") == []

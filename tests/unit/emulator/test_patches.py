@@ -197,6 +197,24 @@ def test_ecs_deployments_complete(patched: bool) -> None:
     assert [d["id"] for d in scaled["deployments"]] == [new["id"]] and scaled["deployments"][0]["runningCount"] == 1
 
 
+def test_ecs_a_family_names_its_latest_active_revision(patched: bool) -> None:
+    ecs = boto3.client("ecs", region_name=REGION)
+    for tag in ("1.26", "1.27", "1.28"):
+        ecs.register_task_definition(family="f", containerDefinitions=[{"name": "x", "image": f"nginx:{tag}", "memory": 128}])
+    ecs.deregister_task_definition(taskDefinition="f:3")
+    latest = ecs.describe_task_definition(taskDefinition="f")["taskDefinition"]
+    assert (latest["revision"], latest["status"]) == ((2, "ACTIVE") if patched else (3, "INACTIVE"))
+    assert ecs.describe_task_definition(taskDefinition="f:3")["taskDefinition"]["status"] == "INACTIVE"
+    # A new revision still counts on from the highest, INACTIVE or not.
+    assert ecs.register_task_definition(family="f", containerDefinitions=[
+        {"name": "x", "image": "nginx:1.29", "memory": 128}])["taskDefinition"]["revision"] == 4
+    for revision in (1, 2, 4):
+        ecs.deregister_task_definition(taskDefinition=f"f:{revision}")
+    if patched:
+        with pytest.raises(ClientError, match="Unable to describe task definition"):
+            ecs.describe_task_definition(taskDefinition="f")
+
+
 def test_rds_engine_versions(patched: bool) -> None:
     rds = boto3.client("rds", region_name=REGION)
     if not patched:
