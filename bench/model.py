@@ -103,11 +103,14 @@ def task_counts(tasks: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def request_counts(requests: list[dict[str, Any]]) -> dict[str, Any]:
-    """Reads and writes (``classify``), and the write actions by name, e.g. {"ssm:PutParameter": 1}."""
+    """Reads and writes (``classify``), and each by action, e.g. {"ssm:PutParameter": 1}: what to look at when a
+    count rises above the baseline."""
     kinds = [classify(request["action"]) for request in requests]
-    writes = Counter(f"{request['service']}:{request['action']}" for request, kind in zip(requests, kinds) if kind == "write")
+    actions: dict[str, Counter] = {"read": Counter(), "write": Counter()}
+    for request, kind in zip(requests, kinds):
+        actions[kind][f"{request['service']}:{request['action']}"] += 1
     return {"requests": len(requests), "reads": kinds.count("read"), "writes": kinds.count("write"),
-            "write_actions": dict(sorted(writes.items()))}
+            "read_actions": dict(sorted(actions["read"].items())), "write_actions": dict(sorted(actions["write"].items()))}
 
 
 def where_time_goes(tasks: list[dict[str, Any]], started_at: float, wall_s: float, top: int = 10) -> dict[str, Any]:
@@ -152,15 +155,17 @@ def target_rows(figures: dict[str, Any]) -> list[Row]:
     cold = figures["cold_deploy"]
     over_path = ratio(cold["wall_s"], cold["critical_path_s"])
     rows.append(Row(f"Cold deploy, realistic mode (time scale {cold['time_scale']})",
-                    f"{_s(cold['wall_s'])} = {_x(over_path)} critical path ({cold['critical_path_s']:.1f} s); "
-                    f"sum of waits {cold['sum_of_waits_s']:.1f} s = {_x(ratio(cold['sum_of_waits_s'], cold['critical_path_s']))}",
+                    f"{_s(cold['wall_s'])} = {_x(over_path)} critical path ({cold['critical_path_s']:.1f} s) "
+                    f"= {_x(ratio(cold['wall_s'], cold['sum_of_waits_s']))} sum of waits ({cold['sum_of_waits_s']:.1f} s, "
+                    f"{_x(ratio(cold['sum_of_waits_s'], cold['critical_path_s']))} critical path)",
                     f"≤ {COLD_OVER_CRITICAL_PATH} × critical path", None if over_path is None else over_path <= COLD_OVER_CRITICAL_PATH))
     for key, label in (("noop", "No-op re-deploy"), ("plan", "`make plan` on a deployed stack")):
         figure = figures[key]
         over_floor = ratio(figure["wall_s"], figure["floor_s"])
         rows.append(Row(f"{label}: wall time", f"{_s(figure['wall_s'])} = {_x(over_floor)} floor ({_s(figure['floor_s'])})",
                         f"≤ {NOOP_OVER_FLOOR} × floor", None if over_floor is None else over_floor <= NOOP_OVER_FLOOR))
-        rows.append(Row(f"{label}: AWS module tasks", f"{figure['aws_tasks']} ({figure['aws_module_runs']} module runs)",
+        rows.append(Row(f"{label}: AWS module tasks",
+                        f"{figure['aws_tasks']} ({figure['aws_module_runs']} module runs; {figure['tasks']} tasks in all)",
                         f"≤ {NOOP_TASKS}", figure["aws_tasks"] <= NOOP_TASKS))
         writes = ", ".join(f"{name} × {count}" for name, count in figure["write_actions"].items())
         rows.append(Row(f"{label}: API requests", f"{figure['reads']} reads, {figure['writes']} writes"
@@ -258,7 +263,7 @@ def timeline_lanes(tasks: list[dict[str, Any]], requests: list[dict[str, Any]], 
             waits_for = [task for task in tasks if wait_words and task["role"] == role and wait_words in task["name"]
                          and is_aws_task(task) and task["end"] is not None and ran(task)]
             lane.bars += [Bar(task["start"] - t0, task["end"] - t0, "wait", task["name"]) for task in waits_for]
-            ready[name] = max([available] + [bar.end for bar in lane.bars if bar.kind == "wait"])
+            ready[name] = max([available] + [piece.end for piece in lane.bars if piece.kind == "wait"])
             lanes.append(lane)
     first = [name for name in ready if not name.startswith("ECS service")]
     last = [name for name in ready if name.startswith("ECS service")]
@@ -275,7 +280,7 @@ CRITICAL = "#d32f2f"
 def render_svg(lanes: list[Lane], title: str, width: int = 1000, lane_height: int = 22, label_width: int = 150) -> str:
     """A plain SVG Gantt chart of ``lanes``: a time axis in seconds, a bar per span, the critical lanes' bars
     outlined and labelled in red, and a legend."""
-    span = max((bar.end for lane in lanes for bar in lane.bars), default=1.0) or 1.0
+    span = max((piece.end for lane in lanes for piece in lane.bars), default=1.0) or 1.0
     plot = width - label_width - 20
     top = 40
     height = top + lane_height * len(lanes) + 70
@@ -298,12 +303,12 @@ def render_svg(lanes: list[Lane], title: str, width: int = 1000, lane_height: in
         colour = CRITICAL if lane.critical else "black"
         weight = ' font-weight="bold"' if lane.critical else ""
         out.append(f'<text x="10" y="{y + lane_height - 7}" fill="{colour}"{weight}>{escape(lane.label)}</text>')
-        for bar in lane.bars:
+        for piece in lane.bars:
             stroke = f' stroke="{CRITICAL}" stroke-width="2"' if lane.critical else ""
-            inset = {"transition": 3, "task": 6, "wait": 7}[bar.kind]  # a wait is drawn inside its resource's transition
-            out.append(f'<rect class="{bar.kind}" x="{x(bar.start):.1f}" y="{y + inset}" '
-                       f'width="{max(x(bar.end) - x(bar.start), 1):.1f}" height="{lane_height - 2 * inset}" '
-                       f'fill="{COLOURS[bar.kind]}"{stroke}><title>{escape(bar.label)}: {bar.start:.1f}-{bar.end:.1f} s</title></rect>')
+            inset = {"transition": 3, "task": 6, "wait": 7}[piece.kind]  # a wait is drawn inside its resource's transition
+            out.append(f'<rect class="{piece.kind}" x="{x(piece.start):.1f}" y="{y + inset}" '
+                       f'width="{max(x(piece.end) - x(piece.start), 1):.1f}" height="{lane_height - 2 * inset}" '
+                       f'fill="{COLOURS[piece.kind]}"{stroke}><title>{escape(piece.label)}: {piece.start:.1f}-{piece.end:.1f} s</title></rect>')
     legend = [("task", "a task of the role"), ("transition", "transitional state (create request to available)"),
               ("wait", "the playbook waits for it")]
     lx = label_width

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """make status: the state of an environment, read in one process (no ansible-playbook, no module processes).
 
     python tools/status.py -i inventories/<env> [--json] [-e name=value ...]

@@ -140,12 +140,14 @@ options:
     type: bool
     default: false
   revision:
-    description: With O(state=absent), deregister only this revision of O(family) (the day-2 playbook C(rollout) deregisters the revision of a failed rollout).
+    description:
+      - With O(state=absent), deregister only this revision of O(family).
+      - The day-2 playbook C(rollout) deregisters the revision of a failed rollout with it.
     type: int
   copy_from:
     description:
       - Instead of rendering, register this revision (C(family:revision) or ARN) again with the images of
-        O(images): what the day-2 playbook C(rollout) does. The comparison with the latest C(ACTIVE) revision of
+        O(images), as the day-2 playbook C(rollout) does. The comparison with the latest C(ACTIVE) revision of
         O(family) is the same, so a copy that changes nothing registers nothing.
       - Mutually exclusive with O(containers); O(cpu), O(memory) and the roles are the copied revision's.
     type: str

@@ -12,8 +12,8 @@ description:
   - Calls RestoreDBInstanceToPointInTime once, unless the target instance exists (then it reports no change). It
     does not wait; the rds role's C(wait) entry point does.
   - C(amazon.aws.rds_instance) with C(creation_source=instance) passes its O(tags) to this API as a dictionary
-    (amazon.aws 10.1: only CreateDBInstance, CreateDBInstanceReadReplica and RestoreDBInstanceFromDBSnapshot get the
-    list the API needs), so botocore refuses every restore that is tagged. An untagged instance cannot be created
+    (amazon.aws 10.1 converts them to the list the API needs only for CreateDBInstance, CreateDBInstanceReadReplica
+    and RestoreDBInstanceFromDBSnapshot), so botocore refuses every restore that is tagged. An untagged instance cannot be created
     under a policy that requires the project's tags at creation, and the roles refuse to manage it.
 author:
   - Hasura Blog platform team (@hasura-blog)

@@ -74,17 +74,34 @@ status:
   returned: always
   type: dict
   contains:
-    environment: {description: The environment., type: str}
-    vpc: {description: C(id) and C(cidr)., type: dict}
-    nat_gateways: {description: C(id), C(state) and C(public_ip) of each., type: list, elements: dict}
-    endpoints: {description: The URLs of the app, the GraphQL API and the console., type: dict}
-    load_balancer: {description: C(name), C(dns_name) and C(state)., type: dict}
-    database: {description: C(identifier), C(status), C(engine), C(version), C(class), C(multi_az) and C(endpoint)., type: dict}
-    services:
-      description: Per service key, C(running), C(desired), C(pending), C(task_definition), C(rollout_state),
-        C(rollout_reason), C(deployments) and its last C(events).
+    environment:
+      description: The environment.
+      type: str
+    vpc:
+      description: The VPC's C(id) and C(cidr).
       type: dict
-    target_health: {description: Per target group, the count of targets in each state., type: list, elements: dict}
+    nat_gateways:
+      description: Each NAT gateway's C(id), C(state) and C(public_ip).
+      type: list
+      elements: dict
+    endpoints:
+      description: The URLs of the app, of the GraphQL API and of the console.
+      type: dict
+    load_balancer:
+      description: The load balancer's C(name), C(dns_name) and C(state).
+      type: dict
+    database:
+      description: The instance's C(identifier), C(status), C(engine), C(version), C(class), C(multi_az) and C(endpoint).
+      type: dict
+    services:
+      description:
+        - Per service key, C(running), C(desired), C(pending), C(task_definition), C(rollout_state), C(rollout_reason),
+          C(deployments) and its last C(events).
+      type: dict
+    target_health:
+      description: Per target group, how many targets are in each state.
+      type: list
+      elements: dict
 lines:
   description: The report as text, a line each.
   returned: always
