@@ -50,15 +50,6 @@ def ok(app_environ: dict, start_response: Callable) -> list[bytes]:
     return [b"moto"]
 
 
-@pytest.fixture
-def state() -> Iterator[realism.Realism]:
-    previous = realism.STATE
-    current = realism.Realism(enabled=True)
-    realism.configure(current)
-    yield current
-    realism.configure(previous)
-
-
 @dataclass
 class Emulator:
     url: str

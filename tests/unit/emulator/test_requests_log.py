@@ -29,7 +29,7 @@ from tests.emulator.realism.middleware import RealismMiddleware
 from tests.emulator.requests_log import PATH, RequestLog, action_of, classify
 from tests.unit.emulator.conftest import isolate_aws
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SIGNED = "AWS4-HMAC-SHA256 Credential=emulator/20260101/us-east-1/{}/aws4_request, SignedHeaders=host, Signature=x"
 
 
@@ -97,15 +97,6 @@ def echo(environ: dict, start_response) -> list[bytes]:
     body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
     start_response("200 OK", [("Content-Type", "text/plain")])
     return [body]
-
-
-@pytest.fixture
-def state() -> Iterator[realism.Realism]:
-    previous = realism.STATE
-    current = realism.Realism(enabled=True)
-    realism.configure(current)
-    yield current
-    realism.configure(previous)
 
 
 def test_the_middleware_records_signed_requests_only(state: realism.Realism) -> None:
