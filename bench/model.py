@@ -164,9 +164,11 @@ def target_rows(figures: dict[str, Any]) -> list[Row]:
         over_floor = ratio(figure["wall_s"], figure["floor_s"])
         rows.append(Row(f"{label}: wall time", f"{_s(figure['wall_s'])} = {_x(over_floor)} floor ({_s(figure['floor_s'])})",
                         f"≤ {NOOP_OVER_FLOOR} × floor", None if over_floor is None else over_floor <= NOOP_OVER_FLOOR))
+        # The issue counts 97 for the no-op re-deploy before this benchmark existed: every task that runs. Both counts
+        # must be within the target, so that it holds whichever the issue meant.
         rows.append(Row(f"{label}: AWS module tasks",
                         f"{figure['aws_tasks']} ({figure['aws_module_runs']} module runs; {figure['tasks']} tasks in all)",
-                        f"≤ {NOOP_TASKS}", figure["aws_tasks"] <= NOOP_TASKS))
+                        f"≤ {NOOP_TASKS}, also in all", max(figure["aws_tasks"], figure["tasks"]) <= NOOP_TASKS))
         writes = ", ".join(f"{name} × {count}" for name, count in figure["write_actions"].items())
         rows.append(Row(f"{label}: API requests", f"{figure['reads']} reads, {figure['writes']} writes"
                         + (f" ({writes})" if writes else ""), "0 writes", figure["writes"] == 0))
@@ -194,7 +196,7 @@ def render_table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-COUNTED = ("aws_tasks", "reads", "writes")
+COUNTED = ("tasks", "aws_tasks", "reads", "writes")
 
 
 def counts_of(figures: dict[str, Any]) -> dict[str, dict[str, int]]:
