@@ -8,23 +8,17 @@ import json
 import os
 import subprocess
 import sys
-import threading
-import types
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
-import botocore.endpoint
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-from werkzeug.serving import make_server
 from werkzeug.test import Client
 
-from tests.unit.emulator.conftest import isolate_aws
 from tests.emulator import realism
 from tests.emulator.__main__ import free_port
 from tests.emulator.realism.middleware import FAULTS, RealismMiddleware
@@ -61,19 +55,8 @@ class Emulator:
 
 
 @pytest.fixture
-def emulator(state: realism.Realism, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
-    isolate_aws(monkeypatch)
-    # botocore sleeps between retries (up to seconds); the retries themselves are what is tested.
-    monkeypatch.setattr(botocore.endpoint, "time", types.SimpleNamespace(sleep=lambda seconds: None))
-    middleware = RealismMiddleware(DomainDispatcherApplication(create_backend_app), behaviours_applied=True)
-    server = make_server("127.0.0.1", 0, middleware, threaded=True, request_handler=MotoRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Emulator(f"http://127.0.0.1:{server.server_address[1]}", middleware)
-    finally:
-        server.shutdown()
-        thread.join()
+def emulator(served_moto: tuple[str, RealismMiddleware]) -> Emulator:
+    return Emulator(*served_moto)
 
 
 def post(client: Client, body: object) -> tuple[int, dict]:

@@ -8,26 +8,19 @@ import json
 import os
 import subprocess
 import sys
-import threading
-import types
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
-import botocore.endpoint
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-from werkzeug.serving import make_server
 from werkzeug.test import Client
 
 from tests.emulator import realism
 from tests.emulator.__main__ import free_port
 from tests.emulator.realism.middleware import RealismMiddleware
 from tests.emulator.requests_log import PATH, RequestLog, action_of, classify
-from tests.unit.emulator.conftest import isolate_aws
 
 ROOT = Path(__file__).resolve().parents[3]
 SIGNED = "AWS4-HMAC-SHA256 Credential=emulator/20260101/us-east-1/{}/aws4_request, SignedHeaders=host, Signature=x"
@@ -119,25 +112,8 @@ def test_the_middleware_records_signed_requests_only(state: realism.Realism) -> 
     assert client.put(PATH).status_code == 405
 
 
-@pytest.fixture
-def moto_url(state: realism.Realism, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, RealismMiddleware]]:
-    isolate_aws(monkeypatch)
-    monkeypatch.setattr(botocore.endpoint, "time", types.SimpleNamespace(sleep=lambda seconds: None))
-    middleware = RealismMiddleware(DomainDispatcherApplication(create_backend_app), behaviours_applied=True)
-    server = make_server("127.0.0.1", 0, middleware, threaded=True, request_handler=MotoRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        yield url, middleware
-    finally:
-        urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST")).close()
-        server.shutdown()
-        thread.join()
-
-
-def test_moto_answers_behind_the_log_and_faults_are_not_counted(moto_url, state: realism.Realism) -> None:
-    url, middleware = moto_url
+def test_moto_answers_behind_the_log_and_faults_are_not_counted(served_moto, state: realism.Realism) -> None:
+    url, middleware = served_moto
 
     def client(service: str, attempts: int = 3):
         return boto3.client(service, region_name="us-east-1", endpoint_url=url,
