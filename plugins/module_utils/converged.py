@@ -1,0 +1,239 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The fast path of a re-run: is a role's part of the stack as its last converged run left it?
+
+After a role converges, it records a digest of its settings and of what AWS then describes of its resources (SSM
+parameter ``/<project>/<env>/converged/<role>``), with the facts it set for later roles. A re-run reads the same
+resources (``read``: describe calls only, about a dozen for the biggest role, in one process), and when the digest is
+the same, and every secret in Secrets Manager still holds the vault's value, the role would change nothing: the run
+sets the recorded facts and skips the role's tasks. Anything else (a changed setting, drift made by hand, a resource
+gone, a new version of the role's code) runs the role as usual.
+
+What is left out of the digest changes without a change of ours: statuses, counts, events, deployments other than
+what the service runs, timestamps of access. Secrets never enter it: they are compared, in memory, with Secrets
+Manager's values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any, Callable, Iterable, Mapping
+
+ROLES = ("vpc", "nat", "security_groups", "rds", "alb", "ecs_cluster", "ecs_services")
+
+# Keys (at any depth) whose values change by themselves: states that the roles wait through, counts, events, access
+# times. None of them is something a role sets.
+VOLATILE = frozenset({
+    "ResponseMetadata", "DBInstanceStatus", "LatestRestorableTime", "StatusInfos", "PendingModifiedValues",
+    "events", "runningCount", "pendingCount", "runningTasksCount", "pendingTasksCount", "activeServicesCount",
+    "registeredContainerInstancesCount", "statistics", "attachmentsStatus", "attachments",
+    "LastAccessedDate", "LastChangedDate", "VersionIdsToStages", "NextRotationDate", "RoleLastUsed",
+    "storedBytes", "metricFilterCount", "AvailableIpAddressCount", "State", "status",
+})
+
+Client = Callable[[str], Any]
+
+
+def normalize(value: Any) -> Any:
+    """``value`` without the VOLATILE keys, with datetimes as text and lists in a canonical order (AWS lists the same
+    resources in any order)."""
+    if isinstance(value, Mapping):
+        return {str(key): normalize(item) for key, item in value.items() if key not in VOLATILE}
+    if isinstance(value, (list, tuple)):
+        items = [normalize(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, default=str))
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def digest(inputs: Mapping[str, Any], state: Mapping[str, Any], code: str = "") -> str:
+    """The digest of a role's settings, what AWS describes of its resources, and its code (``code_digest``)."""
+    text = json.dumps({"inputs": normalize(inputs), "state": normalize(state), "code": code}, sort_keys=True,
+                      default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def code_digest(files: Iterable[tuple[str, bytes]]) -> str:
+    """The digest of (relative path, content) pairs: the role's files and the collection's plugins. A new version of
+    the code runs every role once, even where nothing else changed."""
+    hashed = hashlib.sha256()
+    for path, content in sorted(files):
+        hashed.update(path.encode() + b"\0" + hashlib.sha256(content).digest())
+    return hashed.hexdigest()
+
+
+def decide(recorded: Mapping[str, Any] | None, current: str, secrets_match: bool) -> tuple[bool, str]:
+    """Whether the role is converged, and why (or why not), from the record (None: none) and the current digest."""
+    if recorded is None:
+        return False, "no record of a converged run"
+    if recorded.get("digest") != current:
+        return False, "the settings, the resources or the role's code differ from the last converged run"
+    if not secrets_match:
+        return False, "a secret in Secrets Manager differs from the vault's value"
+    return True, "as the last converged run left it"
+
+
+def record_value(current: str, facts: Mapping[str, Any]) -> str:
+    """The SSM parameter's value: the digest and the facts the role set."""
+    return json.dumps({"digest": current, "facts": facts}, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def parse_record(value: str | None) -> dict[str, Any] | None:
+    """The record in ``value``; None when there is none or it is not a record (then the role runs)."""
+    try:
+        record = json.loads(value) if value else None
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) and "digest" in record and isinstance(record.get("facts"), dict) else None
+
+
+# Reading the resources. Each reader takes ``client(service)`` and ``where`` (the role's names and ids of its
+# resources) and returns what AWS describes of them. Missing resources read as empty, so that they differ.
+
+
+def _error_code(error: Exception) -> str:
+    return str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))
+
+
+def _or_none(call: Callable[[], Any], *missing: str) -> Any:
+    try:
+        return call()
+    except Exception as error:  # pylint: disable=broad-exception-caught
+        if _error_code(error) in missing:
+            return None
+        raise
+
+
+def _tag_filters(tags: Mapping[str, str]) -> list[dict[str, Any]]:
+    return [{"Name": f"tag:{key}", "Values": [value]} for key, value in sorted(tags.items())]
+
+
+def read_vpc(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:
+    ec2 = client("ec2")
+    vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [where["name"]]},
+                                      {"Name": "cidr-block", "Values": [where["cidr"]]}])["Vpcs"]
+    state: dict[str, Any] = {"vpcs": vpcs}
+    for vpc in vpcs:
+        vpc_id = vpc["VpcId"]
+        vpc["DnsAttributes"] = {
+            attribute: ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute=attribute)
+            for attribute in ("enableDnsHostnames", "enableDnsSupport")}
+        state.setdefault("subnets", []).extend(
+            ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"])
+        state.setdefault("internet_gateways", []).extend(ec2.describe_internet_gateways(
+            Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])["InternetGateways"])
+    return state
+
+
+def read_nat(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:
+    ec2 = client("ec2")
+    in_vpc = [{"Name": "vpc-id", "Values": [where["vpc_id"]]}]
+    gateways = ec2.describe_nat_gateways(Filters=in_vpc)["NatGateways"]
+    return {
+        # A gateway being deleted or failed is not one of ours any more; pending and available ones both are.
+        "nat_gateways": [{**gateway, "Ready": gateway["State"] == "available"} for gateway in gateways
+                         if gateway["State"] in ("pending", "available")],
+        "addresses": ec2.describe_addresses(Filters=_tag_filters(where["tags"]))["Addresses"],
+        "route_tables": ec2.describe_route_tables(Filters=in_vpc)["RouteTables"],
+    }
+
+
+def read_security_groups(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:
+    ec2 = client("ec2")
+    return {"security_groups": ec2.describe_security_groups(
+        Filters=[{"Name": "vpc-id", "Values": [where["vpc_id"]]}])["SecurityGroups"]}
+
+
+def _secrets(client: Client, names: Iterable[str]) -> dict[str, Any]:
+    secrets = client("secretsmanager")
+    return {name: _or_none(lambda name=name: secrets.describe_secret(SecretId=name), "ResourceNotFoundException")
+            for name in names}
+
+
+def read_rds(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:
+    rds = client("rds")
+    instances = _or_none(lambda: rds.describe_db_instances(DBInstanceIdentifier=where["identifier"])["DBInstances"],
+                         "DBInstanceNotFound", "DBInstanceNotFoundFault")
+    groups = _or_none(lambda: rds.describe_db_subnet_groups(DBSubnetGroupName=where["subnet_group"])["DBSubnetGroups"],
+                      "DBSubnetGroupNotFoundFault")
+    # An instance that does not serve connections (stopped, failed) is not converged, whatever else it describes.
+    usable = [instance.get("DBInstanceStatus") in where.get("usable_statuses", ()) for instance in instances or []]
+    return {"instances": instances, "usable": usable, "subnet_groups": groups, "secrets": _secrets(client, where["secrets"])}
+
+
+def read_alb(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:
+    elbv2 = client("elbv2")
+    balancers = _or_none(lambda: elbv2.describe_load_balancers(Names=[where["load_balancer"]])["LoadBalancers"],
+                         "LoadBalancerNotFound") or []
+    groups = _or_none(lambda: elbv2.describe_target_groups(Names=list(where["target_groups"]))["TargetGroups"],
+                      "TargetGroupNotFound") or []
+    state: dict[str, Any] = {"load_balancers": balancers, "target_groups": groups}
+    for balancer in balancers:
+        arn = balancer["LoadBalancerArn"]
+        balancer["Attributes"] = elbv2.describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"]
+        balancer["Listeners"] = elbv2.describe_listeners(LoadBalancerArn=arn)["Listeners"]
+        for listener in balancer["Listeners"]:
+            listener["Rules"] = elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]
+    for group in groups:
+        group["Attributes"] = elbv2.describe_target_group_attributes(TargetGroupArn=group["TargetGroupArn"])["Attributes"]
+    arns = [balancer["LoadBalancerArn"] for balancer in balancers] + [group["TargetGroupArn"] for group in groups]
+    if arns:
+        state["tags"] = elbv2.describe_tags(ResourceArns=arns)["TagDescriptions"]
+    return state
+
+
+def read_ecs_cluster(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:
+    ecs, iam, logs = client("ecs"), client("iam"), client("logs")
+    clusters = ecs.describe_clusters(clusters=[where["cluster"]], include=["SETTINGS", "TAGS", "CONFIGURATIONS"])
+    roles: dict[str, Any] = {}
+    for name in where["roles"]:
+        role = _or_none(lambda name=name: iam.get_role(RoleName=name)["Role"], "NoSuchEntity")
+        if role is not None:
+            role["InlinePolicies"] = {policy: iam.get_role_policy(RoleName=name, PolicyName=policy)["PolicyDocument"]
+                                      for policy in iam.list_role_policies(RoleName=name)["PolicyNames"]}
+            role["AttachedPolicies"] = iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]
+        roles[name] = role
+    groups = {}
+    for name in where["log_groups"]:
+        found = logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
+        groups[name] = [group for group in found if group["logGroupName"] == name]
+        for group in groups[name]:
+            group["tags"] = logs.list_tags_log_group(logGroupName=name).get("tags", {})
+    return {"clusters": [cluster for cluster in clusters["clusters"] if cluster.get("status") == "ACTIVE"],
+            "roles": roles, "log_groups": groups}
+
+
+def read_ecs_services(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:
+    ecs = client("ecs")
+    services = ecs.describe_services(cluster=where["cluster"], services=list(where["services"]), include=["TAGS"])
+    state: dict[str, Any] = {"services": [], "task_definitions": {}, "secrets": _secrets(client, where["secrets"])}
+    for service in services.get("services", []):
+        if service.get("status") != "ACTIVE":
+            continue
+        # What the service runs: its primary deployment, and whether that has rolled out.
+        primary = [{"taskDefinition": deployment.get("taskDefinition"), "desiredCount": deployment.get("desiredCount"),
+                    "rolloutState": deployment.get("rolloutState")}
+                   for deployment in service.get("deployments", []) if deployment.get("status") == "PRIMARY"]
+        state["services"].append({**service, "primary": primary})
+        definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"], include=["TAGS"])
+        definition["taskDefinition"].pop("registeredAt", None)
+        state["task_definitions"][service["serviceName"]] = definition
+    for family in where["services"]:
+        # A revision registered since (by hand, or a rollout that failed before it recorded anything).
+        latest = ecs.list_task_definitions(familyPrefix=family, status="ACTIVE", sort="DESC", maxResults=1)
+        state.setdefault("latest", {})[family] = latest["taskDefinitionArns"]
+    return state
+
+
+READERS: dict[str, Callable[[Client, Mapping[str, Any]], dict[str, Any]]] = {
+    "vpc": read_vpc, "nat": read_nat, "security_groups": read_security_groups, "rds": read_rds, "alb": read_alb,
+    "ecs_cluster": read_ecs_cluster, "ecs_services": read_ecs_services,
+}
+
+
+def read(role: str, client: Client, where: Mapping[str, Any]) -> dict[str, Any]:
+    """What AWS describes of ``role``'s resources, found by ``where``."""
+    return READERS[role](client, where)
