@@ -30,7 +30,7 @@ PLUGIN_DIRS = ("plugins/modules", "plugins/module_utils", "plugins/filter", "plu
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("role", "record", "where", "inputs", "secrets", "facts", "state") + CONNECTION)
+    _VALID_ARGS = frozenset(("role", "record", "where", "inputs", "secrets_var", "facts", "state") + CONNECTION)
     _requires_connection = False
 
     def run(self, tmp=None, task_vars=None):
@@ -39,22 +39,32 @@ class ActionModule(ActionBase):
         role, state = args.get("role"), args.get("state", "compare")
         if role not in converged.READERS:
             raise AnsibleActionFail(f"role must be one of {', '.join(converged.ROLES)}, not {role!r}")
-        if state not in ("compare", "record"):
-            raise AnsibleActionFail(f"state must be compare or record, not {state!r}")
+        if state not in ("compare", "record", "absent"):
+            raise AnsibleActionFail(f"state must be compare, record or absent, not {state!r}")
         if boto3 is None:
             raise AnsibleActionFail("hasura_blog.aws.converged needs boto3 on the controller")
         name, where, inputs = args["record"], dict(args.get("where") or {}), dict(args.get("inputs") or {})
-        secrets = dict(args.get("secrets") or {})
+        # The secrets are not arguments, which a callback could print: the name of the variable that holds them.
+        secrets_var = args.get("secrets_var")
+        if state != "absent" and not where:
+            raise AnsibleActionFail(f"where is required with state={state}: where the {role} role's resources are")
         client = self._clients(args)
+        if state == "absent":
+            return self._delete(result, client, name)
         try:
+            recorded = converged.parse_record(self._parameter(client, name))
+            if state == "compare" and recorded is None:
+                # A first run: nothing to compare with, nothing more to read.
+                result.update(changed=False, converged=False, reason=converged.decide(None, "", True)[1], facts={})
+                return result
             code = converged.code_digest(self._code_files())
             current = converged.digest({"inputs": inputs, "where": where}, converged.read(role, client, where), code)
-            recorded = converged.parse_record(self._parameter(client, name))
             if state == "record":
                 return self._record(result, client, name, current, recorded, dict(args.get("facts") or {}))
             # The secrets are read only when all else is as recorded: otherwise the role runs anyway.
             same = recorded is not None and recorded.get("digest") == current
-            is_converged, reason = converged.decide(recorded, current, not same or self._secrets_match(client, secrets))
+            secrets_match = not same or self._secrets_match(client, self._secrets(secrets_var))
+            is_converged, reason = converged.decide(recorded, current, secrets_match)
         except botocore.exceptions.BotoCoreError as error:
             raise AnsibleActionFail(f"Cannot read the resources of the {role} role: {error}") from error
         except botocore.exceptions.ClientError as error:
@@ -71,6 +81,19 @@ class ActionModule(ActionBase):
             client("ssm").put_parameter(Name=name, Value=value, Type="String", Overwrite=True,
                                         Description="The digest of the last converged run of a role (hasura_blog.aws.converged)")
         result.update(changed=False, converged=True, recorded=not unchanged and not self._task.check_mode, facts=facts)
+        return result
+
+    def _delete(self, result, client, name):
+        # The teardown's first step, so that no record claims a role converged while its resources are deleted.
+        deleted = False
+        if not self._task.check_mode:
+            try:
+                client("ssm").delete_parameter(Name=name)
+                deleted = True
+            except botocore.exceptions.ClientError as error:
+                if error.response.get("Error", {}).get("Code") != "ParameterNotFound":
+                    raise AnsibleActionFail(f"Cannot delete the record {name}: {error}") from error
+        result.update(changed=False, converged=False, deleted=deleted, facts={})
         return result
 
     def _clients(self, args: dict[str, Any]):
@@ -95,6 +118,14 @@ class ActionModule(ActionBase):
             if error.response.get("Error", {}).get("Code") == "ParameterNotFound":
                 return None
             raise
+
+    def _secrets(self, variable: str | None) -> dict[str, str]:
+        if not variable:
+            return {}
+        secrets = self._templar.resolve_variable_expression(variable)
+        if not isinstance(secrets, dict):
+            raise AnsibleActionFail(f"secrets_var {variable} must hold a dict of secret id to value")
+        return secrets
 
     @staticmethod
     def _secrets_match(client, secrets: dict[str, str]) -> bool:

@@ -208,7 +208,8 @@ def read_ecs_cluster(client: Client, where: Mapping[str, Any]) -> dict[str, Any]
 
 def read_ecs_services(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:
     ecs = client("ecs")
-    services = ecs.describe_services(cluster=where["cluster"], services=list(where["services"]), include=["TAGS"])
+    services = _or_none(lambda: ecs.describe_services(cluster=where["cluster"], services=list(where["services"]),
+                                                      include=["TAGS"]), "ClusterNotFoundException") or {}
     state: dict[str, Any] = {"services": [], "task_definitions": {}, "secrets": _secrets(client, where["secrets"])}
     for service in services.get("services", []):
         if service.get("status") != "ACTIVE":

@@ -19,7 +19,7 @@ description:
     (statuses, counts, events, access times), with O(inputs), O(where) and the role's code (its files and the
     collection's plugins). O(state=record) writes that digest and O(facts) to the SSM parameter O(record) (only when
     they differ from what it holds); O(state=compare) reads it back.
-  - The role is converged when the digests are equal and every secret of O(secrets) holds that value in Secrets
+  - The role is converged when the digests are equal and every secret of O(secrets_var) holds that value in Secrets
     Manager. Secrets are compared in memory and never enter the digest or the record.
   - It never reports a change; O(state=record) writes nothing in check mode.
   - An action plugin, run in the controller's process, it takes the connection options of the module_defaults group
@@ -39,25 +39,27 @@ options:
     required: true
   state:
     description:
-      - V(compare) reads the record and reports RV(converged); V(record) writes it.
+      - V(compare) reads the record and reports RV(converged); V(record) writes it; V(absent) deletes it (the first step
+        of the role's teardown).
     type: str
-    choices: [compare, record]
+    choices: [compare, record, absent]
     default: compare
   where:
     description:
-      - Where the role's resources are, as the role's reader expects (names, the VPC id, the secrets' names).
+      - Where the role's resources are, as the role's reader expects (names, the VPC id, the secrets' names). Required
+        unless O(state=absent).
     type: dict
-    required: true
   inputs:
     description:
       - The role's settings, not secret. Part of the digest, never recorded as such.
     type: dict
     default: {}
-  secrets:
+  secrets_var:
     description:
-      - Secrets Manager secret id to the value it should hold. Compared, never recorded. Use with C(no_log).
-    type: dict
-    default: {}
+      - The name of a variable that holds a dict of Secrets Manager secret id to the value it should hold, for example
+        C(rds__converged_secrets). The values are compared in memory, never recorded, hashed or returned; as they are
+        not arguments of the task, no callback prints them and the task needs no C(no_log).
+    type: str
   facts:
     description:
       - With O(state=record), the facts the role set for later roles; RV(facts) of the next O(state=compare).
@@ -121,6 +123,10 @@ facts:
   description: The facts recorded by the last converged run when RV(converged); else empty.
   returned: always
   type: dict
+deleted:
+  description: Whether O(state=absent) deleted the record (false when there was none, or in check mode).
+  returned: with O(state=absent)
+  type: bool
 recorded:
   description: Whether O(state=record) wrote the record (false when it held this run's already, or in check mode).
   returned: with O(state=record)
