@@ -165,24 +165,36 @@ def read_rds(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def read_alb(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:
+    """The inventory's load balancer and target groups, and any others with the environment's tags (``tags``), which
+    the role reports as duplicates."""
     elbv2 = client("elbv2")
-    balancers = _or_none(lambda: elbv2.describe_load_balancers(Names=[where["load_balancer"]])["LoadBalancers"],
-                         "LoadBalancerNotFound") or []
-    groups = _or_none(lambda: elbv2.describe_target_groups(Names=list(where["target_groups"]))["TargetGroups"],
-                      "TargetGroupNotFound") or []
-    state: dict[str, Any] = {"load_balancers": balancers, "target_groups": groups}
+    balancers = [lb for page in elbv2.get_paginator("describe_load_balancers").paginate() for lb in page["LoadBalancers"]]
+    groups = [tg for page in elbv2.get_paginator("describe_target_groups").paginate() for tg in page["TargetGroups"]]
+    arns = [lb["LoadBalancerArn"] for lb in balancers] + [tg["TargetGroupArn"] for tg in groups]
+    tags: dict[str, dict[str, str]] = {}
+    for start in range(0, len(arns), 20):
+        for description in elbv2.describe_tags(ResourceArns=arns[start:start + 20])["TagDescriptions"]:
+            tags[description["ResourceArn"]] = {tag["Key"]: tag["Value"] for tag in description.get("Tags", [])}
+
+    wanted_tags = dict(where.get("tags") or {})
+
+    def ours(arn: str, name: str, names: Iterable[str]) -> bool:
+        return name in names or bool(wanted_tags) and all(tags.get(arn, {}).get(key) == value
+                                                          for key, value in wanted_tags.items())
+
+    balancers = [lb for lb in balancers if ours(lb["LoadBalancerArn"], lb["LoadBalancerName"], [where["load_balancer"]])]
+    groups = [tg for tg in groups if ours(tg["TargetGroupArn"], tg["TargetGroupName"], where["target_groups"])]
     for balancer in balancers:
         arn = balancer["LoadBalancerArn"]
+        balancer["Tags"] = tags.get(arn, {})
         balancer["Attributes"] = elbv2.describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"]
         balancer["Listeners"] = elbv2.describe_listeners(LoadBalancerArn=arn)["Listeners"]
         for listener in balancer["Listeners"]:
             listener["Rules"] = elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]
     for group in groups:
+        group["Tags"] = tags.get(group["TargetGroupArn"], {})
         group["Attributes"] = elbv2.describe_target_group_attributes(TargetGroupArn=group["TargetGroupArn"])["Attributes"]
-    arns = [balancer["LoadBalancerArn"] for balancer in balancers] + [group["TargetGroupArn"] for group in groups]
-    if arns:
-        state["tags"] = elbv2.describe_tags(ResourceArns=arns)["TagDescriptions"]
-    return state
+    return {"load_balancers": balancers, "target_groups": groups}
 
 
 def read_ecs_cluster(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:

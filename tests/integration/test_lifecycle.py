@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.emulator.requests_log import classify
+
 from .conftest import (ROOT, changed, clients, environment_resources, local_secrets, playbook_command, playbook_runner,
                        started_emulator)
 
@@ -141,6 +143,16 @@ def aws_requests(port: int) -> int:
     """How many AWS API requests have reached the emulator (its request log)."""
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/_emulator/requests", timeout=10) as reply:
         return json.load(reply)["total"]
+
+
+def writes_during(port: int, run: Callable[[], str]) -> tuple[str, list[str]]:
+    """``run()``'s output, and the API actions that changed something (the emulator's request log) while it ran."""
+    urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/_emulator/requests", method="DELETE"),
+                           timeout=10).close()
+    out = run()
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_emulator/requests", timeout=10) as reply:
+        requests = json.load(reply)["requests"]
+    return out, [f"{r['service']}:{r['action']}" for r in requests if classify(r["action"]) == "write"]
 
 
 def status(port: int) -> dict:
@@ -318,12 +330,44 @@ def test_lifecycle_in_realistic_mode(realistic: int) -> None:
                 "load_balancers": 1, "target_groups": 2, "services": 2, "task_definitions": 2, "secrets": 6, "roles": 2,
                 "log_groups": 2}
     assert {kind: len(ids) for kind, ids in settled.items()} == expected, settled
-    out = ok(*playbook("site.yml", env_name=ENV))
+    #    Every role in full (the fast path off) changes nothing; then the fast path skips every role, with no deploy
+    #    lock: no write at all, in a deploy or in a plan.
+    out = ok(*playbook("site.yml", "-e", "hasura_blog_fast_path=false", env_name=ENV))
     assert changed(out) == 0, out[-4000:]
     assert resources(aws) == settled
     for name in SERVICES:
         service = ecs.describe_services(cluster=f"{PREFIX}-cluster", services=[name])["services"][0]
         assert [d["rolloutState"] for d in service["deployments"]] == ["COMPLETED"]
+    for args in ((), ("--check", "--diff")):
+        out, writes = writes_during(port, lambda args=args: ok(*playbook("site.yml", *args, env_name=ENV)))
+        assert changed(out) == 0 and writes == [], (writes, out[-4000:])
+        assert "Take the deploy lock" not in out and "present | " not in out, out[-4000:]
+
+    # 6b. Drift made by hand, which no setting shows: a rule revoked, a service scaled, a secret overwritten, a route
+    #     deleted. The fast path sees each, and the roles that own them repair it; then no write again.
+    ec2, secrets = aws("ec2"), aws("secretsmanager")
+    alb_sg = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [f"{PREFIX}-alb-sg"]}])["SecurityGroups"][0]
+    ec2.revoke_security_group_ingress(GroupId=alb_sg["GroupId"], IpPermissions=alb_sg["IpPermissions"][:1])
+    desired = ecs.describe_services(cluster=f"{PREFIX}-cluster", services=[SERVICES[1]])["services"][0]["desiredCount"]
+    ecs.update_service(cluster=f"{PREFIX}-cluster", service=SERVICES[1], desiredCount=desired + 1)
+    admin = f"hasura-blog/{ENV}/hasura-admin-secret"
+    kept = secrets.get_secret_value(SecretId=admin)["SecretString"]
+    secrets.put_secret_value(SecretId=admin, SecretString="overwritten-by-hand")
+    private = ec2.describe_route_tables(Filters=[{"Name": "tag:Name", "Values": [f"{PREFIX}-private-rt-*"]}])["RouteTables"][0]
+    ec2.delete_route(RouteTableId=private["RouteTableId"], DestinationCidrBlock="0.0.0.0/0")
+    out = ok(*playbook("site.yml", env_name=ENV))
+    assert changed(out) >= 4, out[-4000:]
+    def rules(group: dict) -> list[str]:
+        return sorted(json.dumps(rule, sort_keys=True) for rule in group["IpPermissions"])
+
+    assert rules(ec2.describe_security_groups(GroupIds=[alb_sg["GroupId"]])["SecurityGroups"][0]) == rules(alb_sg)
+    assert ecs.describe_services(cluster=f"{PREFIX}-cluster", services=[SERVICES[1]])["services"][0]["desiredCount"] == desired
+    assert secrets.get_secret_value(SecretId=admin)["SecretString"] == kept
+    assert any(route.get("DestinationCidrBlock") == "0.0.0.0/0" and route.get("NatGatewayId") for route in
+               ec2.describe_route_tables(RouteTableIds=[private["RouteTableId"]])["RouteTables"][0]["Routes"])
+    assert "overwritten-by-hand" not in out and kept not in out
+    out, writes = writes_during(port, lambda: ok(*playbook("site.yml", env_name=ENV)))
+    assert changed(out) == 0 and writes == [], (writes, out[-4000:])
 
     # Day-2 operations on the settled stack, as make rollout / scale / status / restore run them.
     day2(port, aws, playbook)

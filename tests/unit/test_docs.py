@@ -43,12 +43,17 @@ def filter_doc(name: str) -> dict:
     return yaml.safe_load((FILTER_DIR / f"{name}.yml").read_text())
 
 
-def _tasks_roles(tasks: list | None) -> list[str]:
-    """The roles that import_role tasks import, in blocks too."""
+def _tasks_roles(tasks: list | None, base: Path = ROOT / "playbooks") -> list[str]:
+    """The roles that import_role tasks import, in blocks too, and in the task files that include_tasks and
+    import_tasks name (relative to ``base``, the playbook's directory)."""
     roles: list[str] = []
     for task in tasks or []:
         for section in ("block", "rescue", "always"):
-            roles += _tasks_roles(task.get(section))
+            roles += _tasks_roles(task.get(section), base)
+        for action in ("ansible.builtin.include_tasks", "ansible.builtin.import_tasks"):
+            if action in task:
+                included = task[action]["file"] if isinstance(task[action], dict) else task[action]
+                roles += _tasks_roles(yaml.safe_load((base / included).read_text()), base)
         for action in ("ansible.builtin.import_role", "ansible.legacy.import_role", "import_role"):
             if action in task:
                 roles.append(task[action]["name"])
@@ -65,7 +70,7 @@ def imported_roles(playbook: Path) -> list[str]:
         for role in play.get("roles") or []:
             roles.append(role if isinstance(role, str) else role.get("role", role.get("name")))
         for section in ("pre_tasks", "tasks", "post_tasks", "handlers"):
-            roles += _tasks_roles(play.get(section))
+            roles += _tasks_roles(play.get(section), playbook.parent)
     return [role.removeprefix(f"{COLLECTION}.") for role in roles]
 
 

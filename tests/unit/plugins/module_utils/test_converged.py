@@ -164,3 +164,18 @@ def test_the_rds_reader_reads_the_password_secret_metadata_not_its_value(aws) ->
                                         "secrets": ["hasura-blog/cv/db-master-password"]})
     assert state["secrets"]["hasura-blog/cv/db-master-password"]["Name"] == "hasura-blog/cv/db-master-password"
     assert "s3cret-value" not in json.dumps(state, default=str)
+
+
+def test_the_alb_reader_sees_a_load_balancer_with_the_environments_tags_but_not_anothers(aws) -> None:
+    vpc, subnets = vpc_with_subnets(aws)
+    elbv2 = aws("elbv2")
+    elbv2.create_load_balancer(Name="hasura-blog-cv-alb", Subnets=subnets)
+    elbv2.create_load_balancer(Name="someone-elses", Subnets=subnets, Tags=[{"Key": "Environment", "Value": "other"}])
+    where = {"load_balancer": "hasura-blog-cv-alb", "target_groups": ["hasura-blog-cv-hasura-tg"], "tags": TAGS}
+    first = converged.read("alb", aws, where)
+    assert [lb["LoadBalancerName"] for lb in first["load_balancers"]] == ["hasura-blog-cv-alb"]
+    # A duplicate that an old run or a hand left, with this environment's tags: the role reports it, so it runs.
+    elbv2.create_load_balancer(Name="hasura-blog-cv-old", Subnets=subnets, Tags=[{"Key": k, "Value": v} for k, v in TAGS.items()])
+    second = converged.read("alb", aws, where)
+    assert sorted(lb["LoadBalancerName"] for lb in second["load_balancers"]) == ["hasura-blog-cv-alb", "hasura-blog-cv-old"]
+    assert converged.digest({}, second) != converged.digest({}, first)
