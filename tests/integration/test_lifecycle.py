@@ -357,6 +357,7 @@ def test_lifecycle_in_realistic_mode(realistic: int) -> None:
     ec2.delete_route(RouteTableId=private["RouteTableId"], DestinationCidrBlock="0.0.0.0/0")
     out = ok(*playbook("site.yml", env_name=ENV))
     assert changed(out) >= 4, out[-4000:]
+
     def rules(group: dict) -> list[str]:
         return sorted(json.dumps(rule, sort_keys=True) for rule in group["IpPermissions"])
 

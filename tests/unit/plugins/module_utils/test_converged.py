@@ -131,7 +131,7 @@ def test_the_nat_reader_leaves_out_gateways_being_deleted(aws) -> None:
 
 
 def test_the_security_group_reader_sees_a_revoked_rule(aws) -> None:
-    vpc, _ = vpc_with_subnets(aws)
+    vpc = vpc_with_subnets(aws)[0]
     ec2 = aws("ec2")
     group = ec2.create_security_group(GroupName="hasura-blog-cv-alb-sg", Description="alb", VpcId=vpc)["GroupId"]
     rule = [{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
