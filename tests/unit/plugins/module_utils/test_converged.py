@@ -5,30 +5,12 @@ tested on the emulator in tests/integration/test_lifecycle.py."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import datetime, timezone
 
-import boto3
-import pytest
-from moto import mock_aws
-
 from ansible_collections.hasura_blog.aws.plugins.module_utils import converged
-from tests.emulator import patches
-from tests.unit.emulator.conftest import isolate_aws
+from tests.unit.plugins.module_utils.conftest import REGION
 
-REGION = "us-east-1"
 TAGS = {"Project": "hasura-blog", "Environment": "cv", "ManagedBy": "ansible"}
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator:
-    isolate_aws(monkeypatch)
-    started = patches.apply(skip=("iam_managed_policies",))
-    try:
-        with mock_aws():
-            yield lambda service: boto3.client(service, region_name=REGION)
-    finally:
-        patches.revert(started)
 
 
 # The digest

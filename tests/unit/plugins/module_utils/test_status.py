@@ -3,33 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-
-import boto3
-import pytest
-from moto import mock_aws
 
 from ansible_collections.hasura_blog.aws.plugins.module_utils.status import collect, lines
-from tests.emulator import patches
-from tests.unit.emulator.conftest import isolate_aws
+from tests.unit.plugins.module_utils.conftest import REGION
 
-REGION = "us-east-1"
 TAGS = {"Project": "hasura-blog", "Environment": "st", "ManagedBy": "ansible"}
 TARGET = {"env": "st", "tags": TAGS, "cluster": "hasura-blog-st-cluster",
           "services": {"hasura": "hasura-blog-st-hasura", "nextjs": "hasura-blog-st-nextjs"},
           "db_instance_identifier": "hasura-blog-st-postgres", "db_record": "/hasura-blog/st/operations/database",
           "load_balancer": "hasura-blog-st-alb", "console_port": 8080}
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator:
-    isolate_aws(monkeypatch)
-    started = patches.apply(skip=("iam_managed_policies",))
-    try:
-        with mock_aws():
-            yield lambda service: boto3.client(service, region_name=REGION)
-    finally:
-        patches.revert(started)
 
 
 def deploy(aws) -> None:
