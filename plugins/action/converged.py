@@ -65,9 +65,7 @@ class ActionModule(ActionBase):
             same = recorded is not None and recorded.get("digest") == current
             secrets_match = not same or self._secrets_match(client, self._secrets(secrets_var))
             is_converged, reason = converged.decide(recorded, current, secrets_match)
-        except botocore.exceptions.BotoCoreError as error:
-            raise AnsibleActionFail(f"Cannot read the resources of the {role} role: {error}") from error
-        except botocore.exceptions.ClientError as error:
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
             raise AnsibleActionFail(f"Cannot read the resources of the {role} role: {error}") from error
         result.update(changed=False, converged=is_converged, reason=reason,
                       facts=recorded["facts"] if is_converged else {})
