@@ -2,16 +2,19 @@
 
     python tools/status.py -i inventories/<env> [--json] [-e name=value ...]
 
-It reads the inventory with Ansible's own inventory and variable code (group_vars included, vault-free: status
-needs no secret), takes the AWS connection (hasura_blog_aws_connection) and the names (hasura_blog_status_target)
-from it, and reads the environment with boto3 through plugins/module_utils/status.py, the code the module
-hasura_blog.aws.stack_status runs for playbooks/status.yml.
+It takes the AWS connection (hasura_blog_aws_connection) and the names (hasura_blog_status_target) from the
+inventory (group_vars included, vault-free: status needs no secret): for the inventories this project ships through
+tools/inventory_vars.py, which reads them without importing Ansible (most of a second of the run), else through Ansible's
+own inventory and variable code. It then reads the environment with boto3 through plugins/module_utils/status.py,
+the code the module hasura_blog.aws.stack_status runs for playbooks/status.yml.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -44,14 +47,36 @@ def inventory_settings(inventory: str, extra_vars: list[str]) -> dict:
                              "target": trust_as_template("{{ hasura_blog_status_target }}")})
 
 
+class JSONFiles:
+    """botocore's model files (.json, .json.gz), read without the OrderedDict pairs hook its own file loader passes to
+    json.loads: dicts keep their order, and building the five clients takes about 0.16 s instead of 0.28 s (median of
+    10 here). The interface is botocore.loaders.Loader's file_loader: exists() and load_file()."""
+
+    OPENERS = ((".json", open), (".json.gz", gzip.open))
+
+    def exists(self, file_path: str) -> bool:
+        return any(os.path.isfile(file_path + ext) for ext, _opener in self.OPENERS)
+
+    def load_file(self, file_path: str):
+        for ext, opener in self.OPENERS:
+            if os.path.isfile(file_path + ext):
+                with opener(file_path + ext, "rb") as data:
+                    return json.loads(data.read())
+        return None
+
+
 def clients(connection: dict):
-    import boto3
+    """A client factory on one botocore session (botocore alone: boto3 adds nothing status needs but import time)."""
+    import botocore.session
     from botocore.config import Config
 
-    session = boto3.session.Session(aws_access_key_id=connection.get("access_key"),
-                                    aws_secret_access_key=connection.get("secret_key"), region_name=connection["region"])
-    config = Config(retries=(connection.get("aws_config") or {}).get("retries") or {"mode": "standard", "max_attempts": 10})
-    return lambda service: session.client(service, endpoint_url=connection.get("endpoint_url"), config=config)
+    session = botocore.session.get_session()
+    session.get_component("data_loader").file_loader = JSONFiles()
+    config = Config(region_name=connection["region"],
+                    retries=(connection.get("aws_config") or {}).get("retries") or {"mode": "standard", "max_attempts": 10})
+    return lambda service: session.create_client(service, endpoint_url=connection.get("endpoint_url"), config=config,
+                                                 aws_access_key_id=connection.get("access_key"),
+                                                 aws_secret_access_key=connection.get("secret_key"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,8 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "collections"))
     from ansible_collections.hasura_blog.aws.plugins.module_utils.status import collect, lines
+    from inventory_vars import settings as quick_settings  # tools/inventory_vars.py
 
-    settings = inventory_settings(args.inventory, args.extra_vars)
+    settings = quick_settings(args.inventory, {"connection": "hasura_blog_aws_connection", "target": "hasura_blog_status_target"},
+                              args.extra_vars) or inventory_settings(args.inventory, args.extra_vars)
     status = collect(clients(settings["connection"]), settings["target"])
     print(json.dumps(status, indent=2, sort_keys=True, default=str) if args.json else "\n".join(lines(status)))
     return 0

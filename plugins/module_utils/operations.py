@@ -16,7 +16,6 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ansible_collections.hasura_blog.aws.plugins.module_utils.lock import parse_iso
-from ansible_collections.hasura_blog.aws.plugins.module_utils.validation import image_errors
 
 SERVICES = ("hasura", "nextjs")
 # A Fargate service's desired count: ECS takes 0 and up; beyond this a typo is likelier than a need (ECS's default
@@ -40,6 +39,10 @@ def rollout_errors(service: Any, image: Any) -> list[str]:
     if not str(image or ""):
         errors.append("IMAGE is empty; give the image to roll out, e.g. IMAGE=hasura/graphql-engine:v2.48.6")
     else:
+        # imported here: make status (tools/status.py) imports this module for effective(), and validation's import
+        # is a twentieth of its run
+        from ansible_collections.hasura_blog.aws.plugins.module_utils.validation import image_errors
+
         errors += image_errors(image, "IMAGE")
     return errors
 

@@ -8,6 +8,7 @@ renders what it found as text. Both the module hasura_blog.aws.stack_status and 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, Callable
 
@@ -32,27 +33,39 @@ def _text(value: Any) -> Any:
 def collect(client: Callable[[str], Any], target: dict[str, Any]) -> dict[str, Any]:
     """Read the environment ``target`` names: ``env``, ``tags``, ``cluster``, ``services`` (key -> name),
     ``db_instance_identifier``, ``db_record`` (the SSM parameter of the day-2 playbook restore: after a restore with
-    REPOINT the environment uses the restored instance), ``load_balancer`` and ``console_port``."""
-    ec2, rds, elbv2, ecs = client("ec2"), client("rds"), client("elbv2"), client("ecs")
-    filters = _tag_filters(target["tags"])
-    status: dict[str, Any] = {"environment": target["env"]}
-    vpcs = ec2.describe_vpcs(Filters=filters)["Vpcs"]
-    status["vpc"] = {"id": vpcs[0]["VpcId"], "cidr": vpcs[0]["CidrBlock"]} if vpcs else None
-    status["nat_gateways"] = sorted(
-        ({"id": n["NatGatewayId"], "state": n["State"], "public_ip": next(
-            (a.get("PublicIp") for a in n.get("NatGatewayAddresses", []) if a.get("PublicIp")), None)}
-         for n in ec2.describe_nat_gateways(Filters=filters)["NatGateways"] if n["State"] in ("pending", "available")),
-        key=lambda n: n["id"])
-    status["database"] = _database(rds, effective(target["db_instance_identifier"], _parameter(client("ssm"), target.get("db_record")),
-                                                  "identifier"))
-    status["load_balancer"], status["target_health"] = _load_balancer(elbv2, target["load_balancer"])
+    REPOINT the environment uses the restored instance), ``load_balancer`` and ``console_port``.
+
+    The reads of each service run in a thread of their own as soon as its client is built (clients are built one
+    after the other: botocore's sessions are not thread-safe, its clients are), so the run waits about as long as its
+    slowest chain of reads rather than their sum."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        network = pool.submit(_network, client("ec2"), _tag_filters(target["tags"]))
+        database = pool.submit(_database_of, client("ssm"), client("rds"), target)
+        balancer = pool.submit(_load_balancer, client("elbv2"), target["load_balancer"])
+        services = pool.submit(_services, client("ecs"), target["cluster"], target["services"])
+        status: dict[str, Any] = {"environment": target["env"], **network.result(), "database": database.result()}
+        status["load_balancer"], status["target_health"] = balancer.result()
+        status["services"] = services.result()
     dns = (status["load_balancer"] or {}).get("dns_name")
     status["endpoints"] = {
         "app": f"http://{dns}/", "graphql": f"http://{dns}/v1/graphql",
         "console": f"http://{dns}:{target.get('console_port', 8080)}/console",
     } if dns else {}
-    status["services"] = _services(ecs, target["cluster"], target["services"])
     return status
+
+
+def _network(ec2: Any, filters: list[dict[str, Any]]) -> dict[str, Any]:
+    vpcs = ec2.describe_vpcs(Filters=filters)["Vpcs"]
+    gateways = sorted(
+        ({"id": n["NatGatewayId"], "state": n["State"], "public_ip": next(
+            (a.get("PublicIp") for a in n.get("NatGatewayAddresses", []) if a.get("PublicIp")), None)}
+         for n in ec2.describe_nat_gateways(Filters=filters)["NatGateways"] if n["State"] in ("pending", "available")),
+        key=lambda n: n["id"])
+    return {"vpc": {"id": vpcs[0]["VpcId"], "cidr": vpcs[0]["CidrBlock"]} if vpcs else None, "nat_gateways": gateways}
+
+
+def _database_of(ssm: Any, rds: Any, target: dict[str, Any]) -> dict[str, Any] | None:
+    return _database(rds, effective(target["db_instance_identifier"], _parameter(ssm, target.get("db_record")), "identifier"))
 
 
 def _parameter(ssm: Any, name: str | None) -> str:
