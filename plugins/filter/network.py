@@ -11,6 +11,7 @@ from __future__ import annotations
 from ansible_collections.hasura_blog.aws.plugins.module_utils.network import (
     cidr_errors,
     layout_errors,
+    network_acl_entries,
     reusable_eips,
     port_errors,
     subnet_plan,
@@ -25,4 +26,5 @@ class FilterModule:
             "cidr_errors": cidr_errors,
             "port_errors": port_errors,
             "subnet_plan": subnet_plan,
+            "network_acl_entries": network_acl_entries,
         }

@@ -125,6 +125,10 @@ def read_vpc(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:
             ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"])
         state.setdefault("internet_gateways", []).extend(ec2.describe_internet_gateways(
             Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])["InternetGateways"])
+        state.setdefault("network_acls", []).extend(
+            ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["NetworkAcls"])
+        state.setdefault("default_security_groups", []).extend(ec2.describe_security_groups(
+            Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"])
     return state
 
 

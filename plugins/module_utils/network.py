@@ -81,3 +81,28 @@ def port_errors(ports: list[Any], what: str = "port") -> list[str]:
     """Errors for entries that are not TCP ports (1-65535)."""
     return [f"{what} {port!r} is not a TCP port (1-65535)" for port in ports
             if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535]
+
+
+# TCP ports a tier admits from anywhere as return traffic: 1024-65535, the range NAT gateways and Linux pick for their
+# outgoing connections, less 3389 (AWS Foundational Security Best Practices EC2.21: no network ACL admits 22 or 3389
+# from 0.0.0.0/0).
+RETURN_TRAFFIC = ((1024, 3388), (3390, 65535))
+
+
+def network_acl_entries(tier: str, vpc_cidr: str, public_ports: list[Any]) -> dict[str, list[list[Any]]]:
+    """The ingress and egress entries of a tier's network ACL, in amazon.aws.ec2_vpc_nacl's form:
+    [rule number, protocol, allow or deny, CIDR, ICMP type, ICMP code, from port, to port].
+
+    Each tier admits everything from inside the VPC, and TCP return traffic (RETURN_TRAFFIC) from anywhere. The public
+    tier also admits ``public_ports`` (the load balancer's listeners) from anywhere. Egress is open: the security
+    groups decide what leaves, and a NACL cannot tell a reply from a new connection."""
+    if tier not in ("public", "private"):
+        raise ValueError(f"tier must be public or private, not {tier!r}")
+    ingress: list[list[Any]] = []
+    if tier == "public":
+        for number, port in enumerate(sorted({int(port) for port in public_ports})):
+            ingress.append([100 + 10 * number, "tcp", "allow", "0.0.0.0/0", None, None, port, port])
+    ingress.append([200, "all", "allow", str(vpc_cidr), None, None, 0, 0])
+    for number, (low, high) in enumerate(RETURN_TRAFFIC):
+        ingress.append([300 + 10 * number, "tcp", "allow", "0.0.0.0/0", None, None, low, high])
+    return {"ingress": ingress, "egress": [[100, "all", "allow", "0.0.0.0/0", None, None, 0, 0]]}

@@ -705,6 +705,11 @@ def vpc_errors(s: Mapping[str, Any], names: Mapping[str, str] | None = None,
     if as_bool(s["vpc_dns_hostnames"]) and not as_bool(s["vpc_dns_support"]):
         errors.append(f"{name('vpc_dns_hostnames')} is true but {name('vpc_dns_support')} is false; AWS enables DNS "
                       "hostnames only with DNS support (EC2 ModifyVpcAttribute)")
+    ports = s["vpc_public_ingress_ports"]
+    errors += port_errors(ports, name("vpc_public_ingress_ports"), "EC2 CreateNetworkAclEntry PortRange")
+    for port in sorted({as_int(p) for p in (ports if isinstance(ports, (list, tuple)) else [ports])} & {22, 3389}):
+        errors.append(f"{name('vpc_public_ingress_ports')} lists port {port}: a network ACL that admits SSH or RDP from "
+                      "anywhere is a finding (AWS Foundational Security Best Practices EC2.21), and nothing here listens on it")
     errors += _positive_delay(s["vpc_poll_delay"], name("vpc_poll_delay"))
     errors += _timeout(s["vpc_dependency_timeout"], name("vpc_dependency_timeout"))
     return errors

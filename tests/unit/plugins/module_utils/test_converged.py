@@ -88,6 +88,22 @@ def test_the_vpc_reader_sees_a_changed_dns_attribute_and_a_deleted_subnet(aws) -
     assert len(converged.read("vpc", aws, where)["subnets"]) == 1
 
 
+def test_the_vpc_reader_sees_a_rule_added_to_a_network_acl_or_the_default_group(aws) -> None:
+    vpc, _subnets = vpc_with_subnets(aws)
+    ec2, where = aws("ec2"), {"name": "hasura-blog-cv-vpc", "cidr": "10.0.0.0/16"}
+    acl = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+    first = converged.digest({}, converged.read("vpc", aws, where))
+    ec2.create_network_acl_entry(NetworkAclId=acl, RuleNumber=150, Protocol="6", RuleAction="allow", Egress=False,
+                                 CidrBlock="0.0.0.0/0", PortRange={"From": 22, "To": 22})
+    second = converged.digest({}, converged.read("vpc", aws, where))
+    assert second != first
+    default = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]},
+                                                    {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]
+    ec2.authorize_security_group_ingress(GroupId=default["GroupId"], IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    assert converged.digest({}, converged.read("vpc", aws, where)) != second
+
+
 def test_a_missing_stack_reads_as_empty_not_as_an_error(aws) -> None:
     assert converged.read("vpc", aws, {"name": "none", "cidr": "10.0.0.0/16"}) == {"vpcs": []}
     rds = converged.read("rds", aws, {"identifier": "none", "subnet_group": "none", "secrets": ["none"],

@@ -2,6 +2,7 @@ import pytest
 
 from ansible_collections.hasura_blog.aws.plugins.module_utils.network import (
     layout_errors,
+    network_acl_entries,
     reusable_eips,
     subnet_plan,
 )
@@ -53,3 +54,35 @@ def test_reusable_eips_only_unassociated_and_named_for_the_subnet() -> None:
     ]
     assert reusable_eips(["subnet-a", "subnet-b"], names, addresses) == {"subnet-a": "eipalloc-1"}
     assert reusable_eips([], names, addresses) == {}
+
+
+def _admits(entries: list, cidr: str, port: int) -> bool:
+    """Whether an entry of an allow-only list admits TCP to ``port`` from ``cidr`` (which must equal the entry's)."""
+    return any(entry[3] == cidr and (entry[1] == "all" or entry[6] <= port <= entry[7]) for entry in entries)
+
+
+def test_the_public_tier_admits_its_listeners_the_vpc_and_return_traffic_only() -> None:
+    acl = network_acl_entries("public", "10.0.0.0/16", [443, "80", 8080, 80])
+    ingress = acl["ingress"]
+    assert [entry[6] for entry in ingress[:3]] == [80, 443, 8080]  # sorted, once each
+    assert len({entry[0] for entry in ingress}) == len(ingress)  # rule numbers unique
+    for port in (80, 443, 8080, 1024, 3388, 3390, 65535):
+        assert _admits(ingress, "0.0.0.0/0", port), port
+    for port in (22, 25, 3389, 1023):  # (higher ports are open to replies: a NACL is stateless)
+        assert not _admits(ingress, "0.0.0.0/0", port), port
+    assert _admits(ingress, "10.0.0.0/16", 5432)
+    assert acl["egress"] == [[100, "all", "allow", "0.0.0.0/0", None, None, 0, 0]]
+    assert all(entry[2] == "allow" for entry in ingress)
+
+
+def test_the_private_tier_admits_nothing_new_from_outside_the_vpc() -> None:
+    ingress = network_acl_entries("private", "10.0.0.0/16", [80, 443])["ingress"]
+    for port in (22, 80, 443, 1023, 3389):
+        assert not _admits(ingress, "0.0.0.0/0", port), port
+    assert _admits(ingress, "0.0.0.0/0", 40000)  # replies that come back through the NAT gateways
+    assert _admits(ingress, "10.0.0.0/16", 5432) and _admits(ingress, "10.0.0.0/16", 8080)
+
+
+def test_an_unknown_tier_is_an_error() -> None:
+    with pytest.raises(ValueError, match="public or private"):
+        network_acl_entries("dmz", "10.0.0.0/16", [])
