@@ -85,7 +85,7 @@ REFERENCE = {
                     "ecs_cluster_log_group_prefix": "/ecs/hasura-blog-dev", "ecs_cluster_services": ["hasura", "nextjs"],
                     "ecs_cluster_log_retention_days": 7, "ecs_cluster_secrets_prefix": "hasura-blog/dev",
                     "ecs_cluster_poll_delay": 10, "ecs_cluster_service_linked_role_timeout": 120,
-                    "ecs_cluster_dependency_timeout": 300},
+                    "ecs_cluster_dependency_timeout": 300, "ecs_cluster_trust_conditions": True},
     "ecs_services": {"ecs_services_state": "present", "ecs_services_name_prefix": "hasura-blog-dev",
                      "ecs_services_tags": TAGS, "ecs_services_region": "us-east-1",
                      "ecs_services_cluster": "hasura-blog-dev-cluster", "ecs_services_subnet_ids": [],
