@@ -165,7 +165,13 @@ def read_rds(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:
                       "DBSubnetGroupNotFoundFault")
     # An instance that does not serve connections (stopped, failed) is not converged, whatever else it describes.
     usable = [instance.get("DBInstanceStatus") in where.get("usable_statuses", ()) for instance in instances or []]
-    return {"instances": instances, "usable": usable, "subnet_groups": groups, "secrets": _secrets(client, where["secrets"])}
+    state = {"instances": instances, "usable": usable, "subnet_groups": groups, "secrets": _secrets(client, where["secrets"])}
+    if where.get("parameter_group"):  # the parameters set in the instance's own group (Source user), such as rds.force_ssl
+        state["parameters"] = _or_none(lambda: [
+            parameter for page in rds.get_paginator("describe_db_parameters").paginate(
+                DBParameterGroupName=where["parameter_group"], Source="user") for parameter in page["Parameters"]],
+            "DBParameterGroupNotFound")
+    return state
 
 
 def read_alb(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:

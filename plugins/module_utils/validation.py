@@ -779,6 +779,11 @@ def rds_errors(s: Mapping[str, Any], names: Mapping[str, str] | None = None,
                                     "DB subnet group name", name("rds_name_prefix"),
                                     "1-255 letters, digits, periods, underscores, spaces and hyphens, not default",
                                     "RDS CreateDBSubnetGroup DBSubnetGroupName")
+    errors += _made_name_errors(str(s["rds_parameter_group_name"]),
+                                re.compile(r"^(?!default)[A-Za-z](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,254}$"), 255,
+                                "DB parameter group name", name("rds_parameter_group_name"),
+                                "1-255 letters, digits and hyphens, starting with a letter, no two consecutive hyphens, "
+                                "not ending with one, not starting with default", "RDS CreateDBParameterGroup DBParameterGroupName")
     version = str(s["rds_engine_version"])
     if not _ENGINE_VERSION.match(version):
         errors.append(f"{name('rds_engine_version')} is {show(version)}; it must be a PostgreSQL version MAJOR.MINOR "

@@ -453,6 +453,58 @@ def _rds_engine_versions() -> list:
     return _started(mock.patch.object(RDSResponse, "describe_db_engine_versions", describe_db_engine_versions, create=True))
 
 
+# The engine default parameters a new PostgreSQL DB parameter group starts with, as DescribeDBParameters lists them:
+# only those the roles set (rds.force_ssl), not the whole list of several hundred. rds.force_ssl is off by default
+# up to PostgreSQL 15 and on from 16. https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html
+def postgres_engine_defaults(family: str | None) -> dict[str, dict[str, Any]]:
+    match = re.fullmatch(r"postgres([0-9]+)", family or "")
+    if not match:
+        return {}
+    return {"rds.force_ssl": {
+        "ParameterName": "rds.force_ssl", "ParameterValue": "1" if int(match.group(1)) >= 16 else "0",
+        "Description": "Force SSL connections.", "Source": "engine-default", "ApplyType": "dynamic",
+        "DataType": "boolean", "AllowedValues": "0,1", "IsModifiable": True, "ApplyMethod": "pending-reboot",
+    }}
+
+
+def _rds_parameter_groups() -> list:
+    """AWS: a new DB parameter group lists its family's engine default parameters (DescribeDBParameters), and a
+    modified one reports Source "user"; DescribeDBParameterGroups of a name that does not exist fails with
+    DBParameterGroupNotFound. https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBParameterGroups.html
+
+    moto 5.2.5 starts every group empty, so amazon.aws.rds_instance_param_group reports a parameter it sets as
+    unknown and never sets it; and it answers an unknown name with an empty list, on which that module fails with
+    IndexError. Here a postgres group starts with postgres_engine_defaults, and an unknown name is an error.
+    """
+    from moto.rds.exceptions import DBParameterGroupNotFoundError
+    from moto.rds.models import DBParameterGroup, RDSBackend
+
+    init_original = DBParameterGroup.__init__
+    update_original = DBParameterGroup.update_parameters
+    describe_original = RDSBackend.describe_db_parameter_groups
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        init_original(self, *args, **kwargs)
+        for name, parameter in postgres_engine_defaults(self.family).items():
+            self.parameters[name].update(parameter)
+
+    def update_parameters(self: Any, new_parameters: Any) -> None:
+        new_parameters = list(new_parameters)
+        update_original(self, new_parameters)
+        for parameter in new_parameters:
+            self.parameters[parameter["ParameterName"]]["Source"] = "user"
+
+    def describe_db_parameter_groups(self: Any, kwargs: dict[str, Any]) -> list:
+        found = describe_original(self, kwargs)
+        if kwargs.get("db_parameter_group_name") and not found:
+            raise DBParameterGroupNotFoundError(kwargs["db_parameter_group_name"])
+        return found
+
+    return _started(mock.patch.object(DBParameterGroup, "__init__", init),
+                    mock.patch.object(DBParameterGroup, "update_parameters", update_parameters),
+                    mock.patch.object(RDSBackend, "describe_db_parameter_groups", describe_db_parameter_groups))
+
+
 def _ssm_create_parameter_atomic() -> list:
     """AWS: PutParameter without Overwrite creates the parameter only if none of that name exists, and otherwise fails
     with ParameterAlreadyExists, so of concurrent creates of one name exactly one succeeds (hasura_blog.aws.deploy_lock
@@ -519,6 +571,8 @@ PATCHES: tuple[Patch, ...] = (
     Patch("ecs_latest_active_task_definition", "a family without a revision names its latest ACTIVE revision",
           _ecs_latest_active_task_definition),
     Patch("rds_engine_versions", "DescribeDBEngineVersions lists the PostgreSQL versions RDS offers", _rds_engine_versions),
+    Patch("rds_parameter_groups", "a DB parameter group lists its engine defaults; an unknown one is DBParameterGroupNotFound",
+          _rds_parameter_groups),
     Patch("ssm_create_parameter_atomic", "of concurrent PutParameter without overwrite for one name, exactly one succeeds",
           _ssm_create_parameter_atomic),
 )

@@ -212,7 +212,7 @@ def test_deploy_upgrade_and_teardown_from_the_command_line_and_as_awx_jobs_as_th
     assert jwt == {"type": "HS256", "key": secrets["hasura_blog_jwt_key"]}
     assert secretsmanager.get_secret_value(SecretId=f"hasura-blog/{ENV}/jwt-key")["SecretString"] == secrets["hasura_blog_jwt_key"]
     url = secretsmanager.get_secret_value(SecretId=f"hasura-blog/{ENV}/hasura-database-url")["SecretString"]
-    assert re.fullmatch(rf"postgres://hasura_admin:[^@/]+@{PREFIX}-postgres\..+:5432/hasura", url), "unexpected URL shape"
+    assert re.fullmatch(rf"postgres://hasura_admin:[^@/]+@{PREFIX}-postgres\..+:5432/hasura\?sslmode=require", url), "unexpected URL shape"
     needed_nothing_else("the deploy")
     # The policy's resource patterns fit what the deploy created, and no foreign name (read before any duplicate).
     account = aws("sts").get_caller_identity()["Account"]

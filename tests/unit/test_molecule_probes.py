@@ -19,7 +19,7 @@ DB = {"MasterUsername": "hasura_admin", "DBName": "hasura",
 HASURA = {"HASURA_GRAPHQL_ADMIN_SECRET": VAULT["admin_secret"],
           "HASURA_GRAPHQL_JWT_SECRET": json.dumps({"type": "HS256", "key": VAULT["jwt_key"]}),
           "HASURA_GRAPHQL_DATABASE_URL": "postgres://hasura_admin:Pass%2Fword%3A1%40x@"
-                                         "hasura-blog-local-postgres.abc.us-east-1.rds.amazonaws.com:5432/hasura"}
+                                         "hasura-blog-local-postgres.abc.us-east-1.rds.amazonaws.com:5432/hasura?sslmode=require"}
 NEXTJS = {"HASURA_GRAPHQL_ADMIN_SECRET": VAULT["admin_secret"], "JWT_SECRET": VAULT["jwt_key"],
           "NEXTAUTH_SECRET": VAULT["nextauth_secret"]}
 
@@ -45,6 +45,8 @@ def test_the_deployed_form_breaks_no_rule() -> None:
      {}, "the database URL's host"),
     ({"HASURA_GRAPHQL_DATABASE_URL": HASURA["HASURA_GRAPHQL_DATABASE_URL"].replace("Pass%2F", "Pass%2E")}, {},
      "the database URL's password"),
+    ({"HASURA_GRAPHQL_DATABASE_URL": HASURA["HASURA_GRAPHQL_DATABASE_URL"].replace("?sslmode=require", "")}, {},
+     "does not ask for TLS"),
 ])
 def test_a_wrong_variable_is_reported_by_rule_without_its_value(hasura: dict, nextjs: dict, rule: str) -> None:
     found = containers.problems({**HASURA, **hasura}, {**NEXTJS, **nextjs}, VAULT, DB)

@@ -232,6 +232,27 @@ def test_rds_engine_versions(patched: bool) -> None:
         "DBEngineVersions"][0]["ValidUpgradeTarget"]] == ["15.14", "15.15"]
 
 
+def test_rds_parameter_groups_start_with_engine_defaults_and_unknown_ones_are_errors(patched: bool) -> None:
+    rds = boto3.client("rds", region_name=REGION)
+    rds.create_db_parameter_group(DBParameterGroupName="pg15", DBParameterGroupFamily="postgres15", Description="d")
+    listed = {p["ParameterName"]: p for p in rds.describe_db_parameters(DBParameterGroupName="pg15")["Parameters"]}
+    if not patched:
+        assert listed == {}
+        assert rds.describe_db_parameter_groups(DBParameterGroupName="missing")["DBParameterGroups"] == []
+        return
+    assert (listed["rds.force_ssl"]["ParameterValue"], listed["rds.force_ssl"]["ApplyType"],
+            listed["rds.force_ssl"]["Source"]) == ("0", "dynamic", "engine-default")
+    rds.modify_db_parameter_group(DBParameterGroupName="pg15", Parameters=[
+        {"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "immediate"}])
+    (forced,) = [p for p in rds.describe_db_parameters(DBParameterGroupName="pg15")["Parameters"]
+                 if p["ParameterName"] == "rds.force_ssl"]
+    assert (forced["ParameterValue"], forced["Source"]) == ("1", "user")
+    rds.create_db_parameter_group(DBParameterGroupName="pg16", DBParameterGroupFamily="postgres16", Description="d")
+    assert [p["ParameterValue"] for p in rds.describe_db_parameters(DBParameterGroupName="pg16")["Parameters"]] == ["1"]
+    with pytest.raises(ClientError, match="DBParameterGroupNotFound"):
+        rds.describe_db_parameter_groups(DBParameterGroupName="missing")
+
+
 def test_concurrent_creates_of_one_ssm_parameter(patched: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two PutParameter without overwrite for one name; the second arrives while the first is between its check for an
     existing parameter and its write (moto's put_parameter calls utcnow() there)."""

@@ -41,6 +41,7 @@ def problems(hasura: dict, nextjs: dict, vault: dict, db: dict) -> list[str]:
     check(url.hostname == endpoint.get("Address"), "the database URL's host is not the instance's endpoint")
     check(url.port == endpoint.get("Port"), "the database URL's port is not the instance's")
     check(url.path == f"/{db.get('DBName')}", "the database URL's database is not the instance's")
+    check(url.query == "sslmode=require", "the database URL does not ask for TLS (sslmode=require)")
     return found
 
 

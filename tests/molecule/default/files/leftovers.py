@@ -1,5 +1,5 @@
-"""Read-only: what of one environment is left where no *_info module looks (ECS cluster, task definitions, secrets,
-DB subnet group). Prints JSON. Usage: leftovers.py <endpoint> <region> <prefix> <secrets prefix>"""
+"""Read-only: what of one environment exists where no *_info module looks (ECS cluster, task definitions, secrets,
+DB subnet group, DB parameter groups with the parameters set in them). Prints JSON. Usage: leftovers.py <endpoint> <region> <prefix> <secrets prefix>"""
 
 import json
 import sys
@@ -21,6 +21,11 @@ def main(endpoint: str, region: str, prefix: str, secrets_prefix: str) -> dict:
         "secrets": [s["Name"] for s in client("secretsmanager").list_secrets()["SecretList"]
                     if s["Name"].startswith(f"{secrets_prefix}/")],
         "db_subnet_groups": [g for g in groups if g.startswith(prefix)],
+        "db_parameter_groups": {
+            name: {p["ParameterName"]: p.get("ParameterValue") for p in rds.describe_db_parameters(
+                DBParameterGroupName=name, Source="user")["Parameters"] if p.get("Source", "user") == "user"}
+            for name in (g["DBParameterGroupName"] for g in rds.describe_db_parameter_groups()["DBParameterGroups"])
+            if name.startswith(prefix)},
     }
 
 
