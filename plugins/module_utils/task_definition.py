@@ -23,11 +23,11 @@ FARGATE_SIZES: dict[int, tuple[int, ...]] = {
 # enableFaultInjection or versionConsistency, metadata such as revision or registeredAt) and is ignored.
 MANAGED_KEYS = (
     "family", "networkMode", "requiresCompatibilities", "cpu", "memory", "executionRoleArn", "taskRoleArn",
-    "runtimePlatform", "containerDefinitions",
+    "runtimePlatform", "containerDefinitions", "volumes",
 )
 MANAGED_CONTAINER_KEYS = (
     "name", "image", "repositoryCredentials", "essential", "portMappings", "environment", "secrets", "healthCheck",
-    "logConfiguration",
+    "logConfiguration", "readonlyRootFilesystem", "mountPoints",
 )
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -97,7 +97,19 @@ def _container_errors(container: dict[str, Any]) -> list[str]:
     log = container.get("log_group")
     if log and not container.get("log_region"):
         errors.append(f"container {name}: log_region is required with log_group")
+    scratch = list(container.get("scratch") or [])
+    for path in scratch:
+        if not str(path).startswith("/") or str(path) == "/":
+            errors.append(f"container {name}: scratch path {path!r} must be an absolute directory other than /")
+    if len(set(scratch)) != len(scratch):
+        errors.append(f"container {name}: scratch paths repeat: {scratch}")
     return errors
+
+
+def _scratch_volumes(container: dict[str, Any]) -> list[tuple[str, str]]:
+    """(volume name, path) of each writable scratch directory of a container: a task volume of Fargate's ephemeral
+    storage mounted there, so that the root filesystem can be read-only."""
+    return [(f"{container['name']}-scratch-{index}", str(path)) for index, path in enumerate(container.get("scratch") or [])]
 
 
 def render(spec: dict[str, Any]) -> dict[str, Any]:
@@ -120,6 +132,9 @@ def render(spec: dict[str, Any]) -> dict[str, Any]:
     }
     if spec.get("task_role_arn"):
         request["taskRoleArn"] = spec["task_role_arn"]
+    volumes = [{"name": volume} for container in spec["containers"] for volume, _path in _scratch_volumes(container)]
+    if volumes:
+        request["volumes"] = volumes
     return request
 
 
@@ -147,6 +162,11 @@ def _render_container(container: dict[str, Any]) -> dict[str, Any]:
             "retries": int(health.get("retries", 3)),
             "startPeriod": int(health.get("start_period", 0)),
         }
+    if container.get("readonly_root_filesystem"):
+        rendered["readonlyRootFilesystem"] = True
+    if container.get("scratch"):
+        rendered["mountPoints"] = [{"sourceVolume": volume, "containerPath": path, "readOnly": False}
+                                   for volume, path in _scratch_volumes(container)]
     if container.get("log_group"):
         rendered["logConfiguration"] = {
             "logDriver": "awslogs",
@@ -181,6 +201,12 @@ def _normalise_container(container: dict[str, Any]) -> dict[str, Any]:
     for key in ("environment", "secrets"):
         if key in container:
             container[key] = sorted(container[key], key=lambda item: item["name"])
+    if not container.get("readonlyRootFilesystem"):
+        container.pop("readonlyRootFilesystem", None)  # false is AWS's default
+    for mount in container.get("mountPoints", []):
+        mount.setdefault("readOnly", False)
+    if "mountPoints" in container:
+        container["mountPoints"] = sorted(container["mountPoints"], key=lambda mount: mount["containerPath"])
     if "healthCheck" in container:
         health = {"interval": 30, "timeout": 5, "retries": 3, "startPeriod": 0}
         health.update(container["healthCheck"])
@@ -203,6 +229,8 @@ def normalise(definition: dict[str, Any] | None) -> dict[str, Any] | None:
     for key in ("cpu", "memory"):
         if key in result:
             result[key] = str(result[key])
+    if "volumes" in result:
+        result["volumes"] = sorted(result["volumes"], key=lambda volume: volume["name"])
     return result
 
 

@@ -964,6 +964,11 @@ def ecs_services_errors(s: Mapping[str, Any], names: Mapping[str, str] | None = 
     name, context = _Names(names), context or {}
     errors = tag_errors(s["ecs_services_tags"], name("ecs_services_tags"))
     errors += region_errors(s["ecs_services_region"], name("ecs_services_region"))
+    for option in ("ecs_services_hasura_scratch_paths", "ecs_services_nextjs_scratch_paths"):
+        paths = [str(path) for path in (s[option] or [])]
+        errors += [f"{name(option)}: {path!r} is not an absolute directory other than / (an ECS mount point's "
+                   "containerPath)" for path in paths if not path.startswith("/") or path == "/"]
+        errors += [f"{name(option)} lists {path} more than once" for path in sorted({p for p in paths if paths.count(p) > 1})]
     errors += _made_name_errors(str(s["ecs_services_cluster"]), _ECS_NAME, 255, "cluster name",
                                 name("ecs_services_cluster"), "1-255 letters, digits, underscores and hyphens",
                                 "ECS CreateService cluster")

@@ -121,6 +121,19 @@ options:
             description: Seconds of grace after start.
             type: int
             default: 0
+      readonly_root_filesystem:
+        description:
+          - Mount the container's root filesystem read-only (C(readonlyRootFilesystem)). Give the directories the image
+            writes to in O(containers[].scratch).
+        type: bool
+        default: false
+      scratch:
+        description:
+          - Absolute paths of writable directories, each a task volume on Fargate's ephemeral storage
+            (C(<container>-scratch-<n>)), mounted read-write; they start empty with every task.
+        type: list
+        elements: str
+        default: []
       log_group:
         description: CloudWatch log group for the awslogs driver.
         type: str
@@ -338,6 +351,8 @@ def main() -> None:
                     retries=dict(type="int", default=3),
                     start_period=dict(type="int", default=0),
                 )),
+                readonly_root_filesystem=dict(type="bool", default=False),
+                scratch=dict(type="list", elements="str", default=[]),
                 log_group=dict(type="str"),
                 log_region=dict(type="str"),
                 log_stream_prefix=dict(type="str", default="ecs"),

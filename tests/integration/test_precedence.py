@@ -97,3 +97,32 @@ def test_an_environments_override_wins_from_the_cli_and_from_an_awx_export(probe
     replay.write_text("#!/bin/sh\ncat <<'EOF'\n" + json.dumps(export(inventory)) + "\nEOF\n")
     replay.chmod(0o755)
     assert probed(probe, replay) == expected
+
+
+def security_table() -> dict[str, dict[str, object]]:
+    """README, Security: variable -> {env: value} of each row of the controls table."""
+    text = (ROOT / "README.md").read_text()
+    section = text[text.index("## Security\n"):]
+    rows: dict[str, dict[str, object]] = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 6 and cells[1].startswith("`") and cells[2].startswith("`"):
+            rows[cells[1].strip("`")] = {env: yaml.safe_load(value.strip("`")) for env, value in zip(("local", "dev", "prod"), cells[2:5])}
+    return rows
+
+
+def test_the_security_settings_of_each_environment_are_the_readmes(tmp_path: Path) -> None:
+    table = security_table()
+    assert len(table) >= 6 and "ecs_services_readonly_root_filesystem" in table
+    (tmp_path / "group_vars").symlink_to(ROOT / "group_vars")
+    values = "{" + ", ".join(f"'{name}': {name}" for name in table) + "}"
+    roles = sorted({name.split("_")[0] if not name.startswith(("ecs_cluster", "ecs_services")) else "_".join(name.split("_")[:2])
+                    for name in table})
+    (tmp_path / "probe.yml").write_text(yaml.safe_dump([{
+        "hosts": "hasura_blog", "gather_facts": False,
+        "tasks": [{"ansible.builtin.import_role": {"name": f"hasura_blog.aws.{role}"}, "when": False} for role in roles] + [
+            {"ansible.builtin.copy": {"content": "{{ " + values + " | to_json }}", "dest": "{{ probe_output }}", "mode": "0600"}}],
+    }], sort_keys=False))
+    for env in ("local", "dev", "prod"):
+        seen = probed(tmp_path / "probe.yml", ROOT / "inventories" / env)
+        assert seen == {name: by_env[env] for name, by_env in table.items()}, env

@@ -230,7 +230,20 @@ def test_a_copy_with_a_new_image_differs_only_in_that_image_and_registers_what_t
     assert not differs(render(renamed), described(copy_request))
     # AWS's own fields (revision, status, registeredAt, ...) are not in the request.
     assert set(copy_request) <= {"family", "networkMode", "requiresCompatibilities", "cpu", "memory", "executionRoleArn",
-                                 "taskRoleArn", "runtimePlatform", "containerDefinitions"}
+                                 "taskRoleArn", "runtimePlatform", "containerDefinitions", "volumes"}
+
+
+def test_a_copy_of_a_read_only_revision_keeps_its_scratch_volumes() -> None:
+    """make rollout registers a copy: without its volumes and mount points the new image could not write anywhere."""
+    hardened = spec()
+    hardened["containers"][0].update(readonly_root_filesystem=True, scratch=["/tmp"])
+    request = render(hardened)
+    current = {**described(request), "volumes": request["volumes"]}
+    current["containerDefinitions"][0]["mountPoints"] = request["containerDefinitions"][0]["mountPoints"]
+    copy_request = with_images(current, {"hasura": "hasura/graphql-engine:v9.9.9"})
+    assert copy_request["volumes"] == [{"name": "hasura-scratch-0"}]
+    assert copy_request["containerDefinitions"][0]["readonlyRootFilesystem"] is True
+    assert copy_request["containerDefinitions"][0]["mountPoints"][0]["containerPath"] == "/tmp"
 
 
 def test_a_copy_of_the_same_image_is_no_difference() -> None:
@@ -242,3 +255,43 @@ def test_a_copy_of_the_same_image_is_no_difference() -> None:
 def test_a_copy_for_a_container_the_revision_lacks_is_an_error() -> None:
     with pytest.raises(TaskDefinitionError, match="has no container web"):
         with_images(described(render(spec())), {"web": "nginx:1"})
+
+
+def test_a_read_only_root_filesystem_with_scratch_directories_renders_and_compares() -> None:
+    hardened = spec()
+    hardened["containers"][0].update(readonly_root_filesystem=True, scratch=["/tmp", "/var/cache/app"])
+    request = render(hardened)
+    assert request["volumes"] == [{"name": "hasura-scratch-0"}, {"name": "hasura-scratch-1"}]
+    container = request["containerDefinitions"][0]
+    assert container["readonlyRootFilesystem"] is True
+    assert container["mountPoints"] == [
+        {"sourceVolume": "hasura-scratch-0", "containerPath": "/tmp", "readOnly": False},
+        {"sourceVolume": "hasura-scratch-1", "containerPath": "/var/cache/app", "readOnly": False}]
+    # As AWS describes it: a Fargate volume with an empty host, mount points in any order, readOnly left out.
+    current = described(request)
+    current["volumes"] = [{"name": volume["name"], "host": {}} for volume in reversed(request["volumes"])]
+    current["containerDefinitions"][0]["mountPoints"] = [
+        {"sourceVolume": m["sourceVolume"], "containerPath": m["containerPath"]} for m in reversed(container["mountPoints"])]
+    assert not differs(request, current)
+    assert differs(render(spec()), current)  # turning it off is a change
+    assert differs(request, described(render(spec())))  # and so is turning it on
+
+
+def test_without_a_read_only_root_nothing_new_is_rendered() -> None:
+    request = render(spec())
+    assert "volumes" not in request
+    assert not {"readonlyRootFilesystem", "mountPoints"} & set(request["containerDefinitions"][0])
+    explicit = described(request)
+    explicit["containerDefinitions"][0]["readonlyRootFilesystem"] = False  # AWS's default, described
+    assert not differs(request, explicit)
+
+
+@pytest.mark.parametrize(("scratch", "message"), [
+    (["tmp"], "scratch path 'tmp' must be an absolute directory other than /"),
+    (["/"], "scratch path '/' must be an absolute directory"),
+    (["/tmp", "/tmp"], "scratch paths repeat"),
+])
+def test_scratch_paths_aws_or_the_container_would_refuse_are_reported(scratch: list, message: str) -> None:
+    broken = spec()
+    broken["containers"][0]["scratch"] = scratch
+    assert any(message in error for error in validate(broken)), validate(broken)
