@@ -3,9 +3,9 @@
 ``settings(inventory, names, extra_vars, environ)`` resolves a few variables of the host in the group
 ``hasura_blog`` the way ``ansible-playbook site.yml -i <inventory>`` does, for the inventories this project ships:
 a directory with ``hosts.yml``, ``group_vars/all`` and ``group_vars/hasura_blog``, next to the playbooks'
-``group_vars/``, templated with Jinja2 and ``lookup('ansible.builtin.env', ...)``. For anything else (host_vars, other
-groups or files, vault, other lookups or filters, an ``@file`` of extra vars, an error) it returns None, and the
-caller asks Ansible itself. tests/unit/test_inventory_vars.py checks that both agree on every inventory.
+``group_vars/``, templated with Jinja2, ``lookup('ansible.builtin.env', ...)`` and the ``bool`` filter. For anything
+else (host_vars, other groups or files, vault, other lookups or filters, an ``@file`` of extra vars, an error) it
+returns None, and the caller asks Ansible itself. tests/unit/test_inventory_vars.py checks that both agree on every inventory.
 """
 
 from __future__ import annotations
@@ -125,6 +125,18 @@ def layers(inventory: str, extra_vars: list[str], root: Path = ROOT) -> list[dic
             host_file, _extra_vars(extra_vars)]
 
 
+def _bool(value: Any) -> bool:
+    """Ansible's bool filter, for the values it documents: yes/on/1/true and no/off/0/false, any case."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("yes", "on", "1", "true", "t", "y"):
+        return True
+    if text in ("no", "off", "0", "false", "f", "n", ""):
+        return False
+    raise Unsupported(f"bool of {value!r}")
+
+
 def _lookup(environ: Mapping[str, str]):
     def lookup(name: str, *terms: str, **options: Any) -> Any:
         if name not in ("ansible.builtin.env", "env") or len(terms) != 1 or set(options) - {"default"}:
@@ -159,6 +171,7 @@ class Resolver:
         self.env.context_class = _Context
         self.env.resolver = self
         self.env.globals = {"lookup": _lookup(environ), "omit": OMIT}
+        self.env.filters["bool"] = self.env.filters["ansible.builtin.bool"] = _bool
 
     def var(self, name: str) -> Any:
         if name not in self.done:

@@ -49,7 +49,7 @@ def collect(client: Callable[[str], Any], target: dict[str, Any]) -> dict[str, A
     dns = (status["load_balancer"] or {}).get("dns_name")
     status["endpoints"] = {
         "app": f"http://{dns}/", "graphql": f"http://{dns}/v1/graphql",
-        "console": f"http://{dns}:{target.get('console_port', 8080)}/console",
+        **({"console": f"http://{dns}:{target.get('console_port', 8080)}/console"} if target.get("console_port", 8080) else {}),
     } if dns else {}
     return status
 

@@ -671,6 +671,7 @@ PROJECT_OPTIONS: dict[str, dict[str, Any]] = {
     "hasura_blog_poll_delay": {"type": "int"},
     "hasura_blog_aws_endpoint_url": {"type": "str"},
     "hasura_blog_destroy_protected": {"type": "bool"},
+    "hasura_blog_console": {"type": "bool"},
 }
 
 

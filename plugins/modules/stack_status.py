@@ -45,7 +45,7 @@ options:
     type: str
     required: true
   console_port:
-    description: The listener port of the Hasura console.
+    description: The listener port of the Hasura console; V(0) where the console is off (no console endpoint).
     type: int
     default: 8080
 notes:

@@ -57,6 +57,8 @@ CASES = [
     ("dev", {}, []),
     ("dev", {}, ['{"hasura_blog_aws_region": "eu-west-1", "ecs_cluster_name": "shared"}']),
     ("prod", {}, ["hasura_blog_aws_endpoint_url=http://127.0.0.1:4570", "alb_name=edge"]),
+    ("local", {}, ["hasura_blog_console=false"]),
+    ("prod", {}, ["hasura_blog_console=yes"]),
 ]
 
 

@@ -68,6 +68,9 @@ def test_a_deployed_stack_is_reported_whole(aws) -> None:
     assert "Service hasura: 2 running, 2 desired, 0 pending; hasura-blog-st-hasura:1, rollout COMPLETED" in text
     assert "Service nextjs: not deployed" in text
     assert any(line.startswith("Targets hasura-blog-st-hasura-tg (port 8080): 1 ") for line in text)
+    assert status["endpoints"]["console"] == f"http://{status['load_balancer']['dns_name']}:8080/console"
+    # Where the console is off (prod: hasura_blog_console false), the target names no port and no console is reported.
+    assert set(collect(aws, {**TARGET, "console_port": 0})["endpoints"]) == {"app", "graphql"}
 
 
 def test_after_a_restore_with_repoint_the_restored_instance_is_reported(aws) -> None:
