@@ -25,7 +25,7 @@ LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # One expression and nothing else: Ansible keeps its value's type (a dict, an int), as it does here.
 SINGLE = re.compile(r"^\{\{(?P<expr>(?:(?!\{\{|\}\}).)*)\}\}$", re.DOTALL)
 # Ansible settings that change how variables merge or what a play sees.
-ANSIBLE_ENV = ("ANSIBLE_CONFIG", "ANSIBLE_HASH_BEHAVIOUR", "ANSIBLE_VARS_PLUGINS", "ANSIBLE_VARS_ENABLED", "ANSIBLE_INVENTORY_PLUGINS",
+ANSIBLE_ENV = ("ANSIBLE_HASH_BEHAVIOUR", "ANSIBLE_VARS_PLUGINS", "ANSIBLE_VARS_ENABLED", "ANSIBLE_INVENTORY_PLUGINS",
                "ANSIBLE_INVENTORY_ENABLED", "ANSIBLE_PRECEDENCE")
 
 
@@ -210,7 +210,9 @@ def settings(inventory: str, names: dict[str, str], extra_vars: list[str] | None
              environ: Mapping[str, str] | None = None, root: Path = ROOT) -> dict[str, Any] | None:
     """``{key: value of the variable names[key]}`` for the inventory's host, or None when only Ansible can tell."""
     environ = os.environ if environ is None else environ
-    if any(name in environ for name in ANSIBLE_ENV) or (Path.cwd() / "ansible.cfg").resolve() != root / "ansible.cfg":
+    # The project's ansible.cfg, named by ANSIBLE_CONFIG or found in the working directory, as Ansible looks for it.
+    config = Path(environ["ANSIBLE_CONFIG"]) if environ.get("ANSIBLE_CONFIG") else Path.cwd() / "ansible.cfg"
+    if any(name in environ for name in ANSIBLE_ENV) or config.resolve() != root / "ansible.cfg":
         return None
     try:
         resolver = Resolver(layers(inventory, list(extra_vars or []), root), environ)

@@ -46,7 +46,7 @@ def ansible(inventory: str | Path, extra_vars: list[str]) -> dict:
 @pytest.fixture(autouse=True)
 def _environment(monkeypatch):
     monkeypatch.chdir(ROOT)
-    for name in ("AWS_ENDPOINT_URL", "AWS_EMULATOR_PORT", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY") + inventory_vars.ANSIBLE_ENV:
+    for name in ("AWS_ENDPOINT_URL", "AWS_EMULATOR_PORT", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ANSIBLE_CONFIG") + inventory_vars.ANSIBLE_ENV:
         monkeypatch.delenv(name, raising=False)
 
 
@@ -122,6 +122,8 @@ def test_extra_vars_it_cannot_parse_are_left_to_ansible(extra_vars) -> None:
 
 
 def test_another_ansible_configuration_is_left_to_ansible(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("ANSIBLE_CONFIG", str(ROOT / "ansible.cfg"))  # the project's, as make bench names it
+    assert inventory_vars.settings("inventories/dev", NAMES, []) is not None
     monkeypatch.setenv("ANSIBLE_CONFIG", str(tmp_path / "ansible.cfg"))
     assert inventory_vars.settings("inventories/dev", NAMES, []) is None
     monkeypatch.delenv("ANSIBLE_CONFIG")
