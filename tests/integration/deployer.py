@@ -268,6 +268,8 @@ def deployed(aws, env_name: str) -> dict[str, dict[str, str]]:
             found[f"{ec2_arn}natgateway/{item['NatGatewayId']}"] = tags(item.get("Tags"))
     for item in ec2.describe_addresses(Filters=ours)["Addresses"]:
         found[f"{ec2_arn}elastic-ip/{item['AllocationId']}"] = tags(item.get("Tags"))
+    for item in ec2.describe_network_acls(Filters=ours)["NetworkAcls"]:
+        found[f"{ec2_arn}network-acl/{item['NetworkAclId']}"] = tags(item.get("Tags"))
 
     elb = aws("elbv2")
     lb_arns = [lb["LoadBalancerArn"] for lb in elb.describe_load_balancers()["LoadBalancers"]
@@ -303,7 +305,9 @@ def deployed(aws, env_name: str) -> dict[str, dict[str, str]]:
         if item["DBInstanceIdentifier"].startswith(prefix):
             found[item["DBInstanceArn"]] = tags(item.get("TagList"))
             for group in item.get("DBParameterGroups", []):
-                found[f"arn:aws:rds:{REGION}:{account}:pg:{group['DBParameterGroupName']}"] = {}
+                arn = f"arn:aws:rds:{REGION}:{account}:pg:{group['DBParameterGroupName']}"
+                found[arn] = tags(rds.list_tags_for_resource(ResourceName=arn)["TagList"]) \
+                    if group["DBParameterGroupName"].startswith(prefix) else {}
             for group in item.get("OptionGroupMemberships", []):
                 found[f"arn:aws:rds:{REGION}:{account}:og:{group['OptionGroupName']}"] = {}
     for item in rds.describe_db_subnet_groups()["DBSubnetGroups"]:
@@ -361,7 +365,7 @@ def foreign_arns(account: str, env: str) -> list[str]:
 
 
 # Kinds of resource the deploy must have created for the scoping check to mean anything.
-CREATED_KINDS = ("ec2:vpc", "ec2:subnet", "ec2:internet-gateway", "ec2:route-table", "ec2:security-group",
+CREATED_KINDS = ("ec2:vpc", "ec2:subnet", "ec2:internet-gateway", "ec2:route-table", "ec2:security-group", "ec2:network-acl",
                  "ec2:natgateway", "ec2:elastic-ip", "elasticloadbalancing:loadbalancer/app",
                  "elasticloadbalancing:listener/app", "elasticloadbalancing:targetgroup", "ecs:cluster", "ecs:service",
                  "ecs:task-definition", "rds:db", "rds:subgrp", "rds:pg", "rds:og", "iam:role", "logs:log-group",
