@@ -31,6 +31,7 @@ VOLATILE = frozenset({
     "registeredContainerInstancesCount", "statistics", "attachmentsStatus", "attachments",
     "LastAccessedDate", "LastChangedDate", "VersionIdsToStages", "NextRotationDate", "RoleLastUsed",
     "storedBytes", "metricFilterCount", "AvailableIpAddressCount", "State", "status",
+    "DeliverLogsStatus", "DeliverLogsErrorMessage",
 })
 
 Client = Callable[[str], Any]
@@ -129,6 +130,11 @@ def read_vpc(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:
             ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["NetworkAcls"])
         state.setdefault("default_security_groups", []).extend(ec2.describe_security_groups(
             Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"])
+        # Read whether flow logs are on or off: one made by hand, or left behind, differs either way.
+        state.setdefault("flow_logs", []).extend(
+            ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc_id]}])["FlowLogs"])
+    state["roles"] = _roles(client, where.get("roles", []))
+    state["log_groups"] = _log_groups(client, where.get("log_groups", []))
     return state
 
 
@@ -149,6 +155,34 @@ def read_security_groups(client: Client, where: Mapping[str, Any]) -> dict[str, 
     ec2 = client("ec2")
     return {"security_groups": ec2.describe_security_groups(
         Filters=[{"Name": "vpc-id", "Values": [where["vpc_id"]]}])["SecurityGroups"]}
+
+
+def _roles(client: Client, names: Iterable[str]) -> dict[str, Any]:
+    """IAM roles by name (None: missing), with their inline and attached policies."""
+    roles: dict[str, Any] = {}
+    names = list(names)
+    iam = client("iam") if names else None  # no client (and no request) for a role with no IAM role to read
+    for name in names:
+        role = _or_none(lambda name=name: iam.get_role(RoleName=name)["Role"], "NoSuchEntity")
+        if role is not None:
+            role["InlinePolicies"] = {policy: iam.get_role_policy(RoleName=name, PolicyName=policy)["PolicyDocument"]
+                                      for policy in iam.list_role_policies(RoleName=name)["PolicyNames"]}
+            role["AttachedPolicies"] = iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]
+        roles[name] = role
+    return roles
+
+
+def _log_groups(client: Client, names: Iterable[str]) -> dict[str, Any]:
+    """CloudWatch Logs groups by name (an empty list: missing), with their tags."""
+    groups: dict[str, Any] = {}
+    names = list(names)
+    logs = client("logs") if names else None
+    for name in names:
+        found = logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
+        groups[name] = [group for group in found if group["logGroupName"] == name]
+        for group in groups[name]:
+            group["tags"] = logs.list_tags_log_group(logGroupName=name).get("tags", {})
+    return groups
 
 
 def _secrets(client: Client, names: Iterable[str]) -> dict[str, Any]:
@@ -208,24 +242,9 @@ def read_alb(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def read_ecs_cluster(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:
-    ecs, iam, logs = client("ecs"), client("iam"), client("logs")
-    clusters = ecs.describe_clusters(clusters=[where["cluster"]], include=["SETTINGS", "TAGS", "CONFIGURATIONS"])
-    roles: dict[str, Any] = {}
-    for name in where["roles"]:
-        role = _or_none(lambda name=name: iam.get_role(RoleName=name)["Role"], "NoSuchEntity")
-        if role is not None:
-            role["InlinePolicies"] = {policy: iam.get_role_policy(RoleName=name, PolicyName=policy)["PolicyDocument"]
-                                      for policy in iam.list_role_policies(RoleName=name)["PolicyNames"]}
-            role["AttachedPolicies"] = iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]
-        roles[name] = role
-    groups = {}
-    for name in where["log_groups"]:
-        found = logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
-        groups[name] = [group for group in found if group["logGroupName"] == name]
-        for group in groups[name]:
-            group["tags"] = logs.list_tags_log_group(logGroupName=name).get("tags", {})
+    clusters = client("ecs").describe_clusters(clusters=[where["cluster"]], include=["SETTINGS", "TAGS", "CONFIGURATIONS"])
     return {"clusters": [cluster for cluster in clusters["clusters"] if cluster.get("status") == "ACTIVE"],
-            "roles": roles, "log_groups": groups}
+            "roles": _roles(client, where["roles"]), "log_groups": _log_groups(client, where["log_groups"])}
 
 
 def read_ecs_services(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:

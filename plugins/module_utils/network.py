@@ -106,3 +106,27 @@ def network_acl_entries(tier: str, vpc_cidr: str, public_ports: list[Any]) -> di
     for number, (low, high) in enumerate(RETURN_TRAFFIC):
         ingress.append([300 + 10 * number, "tcp", "allow", "0.0.0.0/0", None, None, low, high])
     return {"ingress": ingress, "egress": [[100, "all", "allow", "0.0.0.0/0", None, None, 0, 0]]}
+
+
+# The fields of a flow log that its settings fix: AWS cannot modify a flow log, so one that differs in any of them is
+# replaced (deleted, then created: AWS refuses a second flow log of a resource to the same destination).
+FLOW_LOG_FIELDS = {
+    "TrafficType": "traffic_type",
+    "DeliverLogsPermissionArn": "deliver_logs_permission_arn",
+    "MaxAggregationInterval": "max_aggregation_interval",
+}
+
+
+def flow_log_plan(existing: list[dict[str, Any]], log_group: str, desired: dict[str, Any] | None) -> dict[str, Any]:
+    """What to do with a resource's flow logs to CloudWatch Logs group ``log_group``, from DescribeFlowLogs'
+    ``existing`` flow logs of the resource and the ``desired`` settings (None: there should be none).
+
+    Only flow logs to ``log_group`` are ours; others (other destinations, other groups) are left alone. Returns
+    ``keep`` (the id of one that matches, or None), ``create`` (whether a new one is needed) and ``delete`` (ids)."""
+    ours = sorted((log for log in existing if log.get("LogDestinationType", "cloud-watch-logs") == "cloud-watch-logs"
+                   and log.get("LogGroupName") == log_group), key=lambda log: log["FlowLogId"])
+    if desired is None:
+        return {"keep": None, "create": False, "delete": [log["FlowLogId"] for log in ours]}
+    matching = [log for log in ours if all(log.get(field) == desired[key] for field, key in FLOW_LOG_FIELDS.items())]
+    keep = matching[0]["FlowLogId"] if matching else None
+    return {"keep": keep, "create": keep is None, "delete": [log["FlowLogId"] for log in ours if log["FlowLogId"] != keep]}

@@ -711,6 +711,13 @@ def vpc_errors(s: Mapping[str, Any], names: Mapping[str, str] | None = None,
     for port in sorted({as_int(p) for p in (ports if isinstance(ports, (list, tuple)) else [ports])} & {22, 3389}):
         errors.append(f"{name('vpc_public_ingress_ports')} lists port {port}: a network ACL that admits SSH or RDP from "
                       "anywhere is a finding (AWS Foundational Security Best Practices EC2.21), and nothing here listens on it")
+    group = str(s.get("vpc_flow_logs_log_group", "/vpc/flow-logs"))
+    if not _LOG_GROUP.match(group) or group.startswith("aws/"):
+        errors.append(f"{name('vpc_flow_logs_log_group')} is {show(group)}; it must be 1-512 of A-Z a-z 0-9 _ - / . # and "
+                      "not start with aws/ (CloudWatch Logs CreateLogGroup logGroupName)")
+    if as_int(s.get("vpc_flow_logs_retention_days", 90)) not in LOG_RETENTION_DAYS:
+        errors.append(f"{name('vpc_flow_logs_retention_days')} is {s['vpc_flow_logs_retention_days']}; it must be one of "
+                      f"{', '.join(map(str, LOG_RETENTION_DAYS))} (CloudWatch Logs PutRetentionPolicy retentionInDays)")
     errors += _positive_delay(s["vpc_poll_delay"], name("vpc_poll_delay"))
     errors += _timeout(s["vpc_dependency_timeout"], name("vpc_dependency_timeout"))
     return errors

@@ -270,6 +270,10 @@ def deployed(aws, env_name: str) -> dict[str, dict[str, str]]:
         found[f"{ec2_arn}elastic-ip/{item['AllocationId']}"] = tags(item.get("Tags"))
     for item in ec2.describe_network_acls(Filters=ours)["NetworkAcls"]:
         found[f"{ec2_arn}network-acl/{item['NetworkAclId']}"] = tags(item.get("Tags"))
+    vpc_ids = [arn.rsplit("/", 1)[1] for arn in found if arn.startswith(f"{ec2_arn}vpc/")]
+    if vpc_ids:
+        for item in ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": vpc_ids}])["FlowLogs"]:
+            found[f"{ec2_arn}vpc-flow-log/{item['FlowLogId']}"] = tags(item.get("Tags"))
 
     elb = aws("elbv2")
     lb_arns = [lb["LoadBalancerArn"] for lb in elb.describe_load_balancers()["LoadBalancers"]
@@ -321,7 +325,9 @@ def deployed(aws, env_name: str) -> dict[str, dict[str, str]]:
             found[role["Arn"]] = tags(iam.get_role(RoleName=role["RoleName"])["Role"].get("Tags"))
 
     logs = aws("logs")
-    for group in logs.describe_log_groups(logGroupNamePrefix=f"/ecs/{prefix[:-1]}")["logGroups"]:
+    groups = [group for top in ("ecs", "vpc") for group in
+              logs.describe_log_groups(logGroupNamePrefix=f"/{top}/{prefix[:-1]}/")["logGroups"]]
+    for group in groups:
         group_tags = logs.list_tags_log_group(logGroupName=group["logGroupName"])["tags"]
         # AWS evaluates log-group actions against both forms: ...:log-group:NAME and ...:log-group:NAME:*
         found[f"arn:aws:logs:{REGION}:{account}:log-group:{group['logGroupName']}"] = group_tags
@@ -351,6 +357,8 @@ def foreign_arns(account: str, env: str) -> list[str]:
         f"arn:aws:secretsmanager:{REGION}:{account}:secret:other/{env}/jwt-key-AbCdEf",
         f"arn:aws:secretsmanager:{REGION}:{account}:secret:{PROJECT}-{env}-jwt-key-AbCdEf",
         f"arn:aws:logs:{REGION}:{account}:log-group:/ecs/other-{env}/hasura",
+        f"arn:aws:logs:{REGION}:{account}:log-group:/vpc/other-{env}/flow-logs",
+        f"arn:aws:iam::{account}:role/other-{env}-vpc-flow-logs",
         f"arn:aws:logs:{REGION}:{account}:log-group:/aws/lambda/{PROJECT}-{env}",
         f"arn:aws:rds:{REGION}:{account}:db:other-postgres",
         f"arn:aws:rds:{REGION}:{account}:subgrp:other-db-subnets",
@@ -364,6 +372,12 @@ def foreign_arns(account: str, env: str) -> list[str]:
     ]
 
 
+# Patterns of what only the prod settings create (vpc_flow_logs): a local deploy leaves them unmatched, and
+# test_deployer_policy.py deploys them as the deployer and checks their scoping (scope_problems(..., settings="prod")).
+PROD_ONLY_PATTERNS = ("arn:aws:ec2:*:*:vpc-flow-log/*", "arn:aws:logs:*:*:log-group:/vpc/hasura-blog-*",
+                      "arn:aws:iam::*:role/hasura-blog-*-vpc-flow-logs")
+PROD_ONLY_KINDS = ("ec2:vpc-flow-log",)
+
 # Kinds of resource the deploy must have created for the scoping check to mean anything.
 CREATED_KINDS = ("ec2:vpc", "ec2:subnet", "ec2:internet-gateway", "ec2:route-table", "ec2:security-group", "ec2:network-acl",
                  "ec2:natgateway", "ec2:elastic-ip", "elasticloadbalancing:loadbalancer/app",
@@ -372,16 +386,20 @@ CREATED_KINDS = ("ec2:vpc", "ec2:subnet", "ec2:internet-gateway", "ec2:route-tab
                  "secretsmanager:secret")
 
 
-def scope_problems(arns: dict[str, dict[str, str]], account: str, env: str) -> list[str]:
-    """What is wrong with the policy's resource scoping for the resources ``arns`` (ARN to tags) of a deploy."""
+def scope_problems(arns: dict[str, dict[str, str]], account: str, env: str, settings: str = "local") -> list[str]:
+    """What is wrong with the policy's resource scoping for the resources ``arns`` (ARN to tags) of a deploy with the
+    ``settings`` of the local inventory (every pattern but PROD_ONLY_PATTERNS must match something), or of prod
+    (the deploy of the vpc role with vpc_flow_logs: PROD_ONLY_PATTERNS must)."""
     kinds = {kind(arn) for arn in arns}
+    expected_kinds = CREATED_KINDS if settings == "local" else PROD_ONLY_KINDS
     problems = [f"the deploy created no {expected}, or it could not be read back: {sorted(kinds)}"
-                for expected in CREATED_KINDS if expected not in kinds]
+                for expected in expected_kinds if expected not in kinds]
     scoped = [s for s in policy()["Statement"] if as_list(s["Resource"]) != ["*"]]
     for s in scoped:
         patterns = as_list(s["Resource"])
         for pattern in patterns:
-            if kind(pattern) not in NOT_CREATED_LOCALLY and not any(arn_matches(pattern, arn) for arn in arns):
+            expected = pattern not in PROD_ONLY_PATTERNS if settings == "local" else pattern in PROD_ONLY_PATTERNS
+            if expected and kind(pattern) not in NOT_CREATED_LOCALLY and not any(arn_matches(pattern, arn) for arn in arns):
                 problems.append(f"{s['Sid']}: {pattern} matches nothing the deploy created")
         # None of our resources is left out by a statement that scopes its kind.
         for arn, tags in arns.items():

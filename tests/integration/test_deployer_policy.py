@@ -16,16 +16,22 @@ from dataclasses import dataclass, field
 import pytest
 
 from .deployer import (MANAGED_POLICY_MAX_CHARS, MISSING_ACTION, PARTS, PROJECT, Run, actions, arn_matches, as_list,
-                       create_user, kind, moto_evaluable, part, policy, run_playbook, start_emulator, stop_emulator,
-                       tag_condition)
+                       create_user, deployed, kind, moto_evaluable, part, policy, run_playbook, scope_problems,
+                       start_emulator, stop_emulator, tag_condition)
 
 ENV = "iamtest"
 DENIED_ENV = "iamdenied"
+# The vpc role with the prod setting vpc_flow_logs (a local deploy makes no flow log, its role or its log group).
+FLOW_ENV = "iamflow"
 
 
 @dataclass
 class Results:
     runs: dict[str, Run] = field(default_factory=dict)
+    # What the vpc role with flow logs created (ARN to tags), and what of it was left after its teardown.
+    flow_logs: dict[str, dict[str, str]] = field(default_factory=dict)
+    flow_logs_left: dict[str, dict[str, str]] = field(default_factory=dict)
+    account: str = ""
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +48,16 @@ def results(tmp_path_factory) -> Iterator[Results]:
         emulator.enforce(True)
         out.runs["denied"] = run_playbook(emulator, lacking, DENIED_ENV, "site.yml", "--tags", "vpc,nat")
         out.runs["plan of an empty account"] = run_playbook(emulator, deployer, ENV, "site.yml", "--check", "--diff")
+        flow_logs = ("-e", "vpc_flow_logs=true")
+        out.runs["vpc with flow logs"] = run_playbook(emulator, deployer, FLOW_ENV, "site.yml", "--tags", "vpc", *flow_logs)
+        emulator.enforce(False)
+        out.account = emulator.client("sts").get_caller_identity()["Account"]
+        out.flow_logs = deployed(emulator.client, FLOW_ENV)
+        emulator.enforce(True)
+        out.runs["teardown of the vpc with flow logs"] = run_playbook(emulator, deployer, FLOW_ENV, "playbooks/teardown.yml",
+                                                                      "--tags", "vpc", *flow_logs)
+        emulator.enforce(False)
+        out.flow_logs_left = deployed(emulator.client, FLOW_ENV)
         summary = {name: {"rc": run.rc, "seconds": round(run.seconds, 1), "actions": sorted(set(run.allowed)),
                           "denied": sorted(set(run.denied))} for name, run in out.runs.items()}
         print("\nactions per run under IAM enforcement:\n" + json.dumps(summary, indent=1))
@@ -83,9 +99,14 @@ def test_policy_is_well_formed_and_fits_the_managed_policies_of_the_readme() -> 
 def test_pass_role_and_service_linked_roles_are_limited() -> None:
     statements = policy()["Statement"]
     passing = [s for s in statements if "iam:PassRole" in as_list(s["Action"])]
-    assert passing and all(s["Condition"] == {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com",
-                                                               "aws:ResourceTag/Project": PROJECT}} for s in passing)
-    assert all(r == f"arn:aws:iam::*:role/{PROJECT}-*" for s in passing for r in as_list(s["Resource"]))
+    # Each passes our roles to one service only: the tasks' roles to ECS tasks, the flow logs' role to VPC Flow Logs.
+    passed_to = {"ecs-tasks.amazonaws.com": f"arn:aws:iam::*:role/{PROJECT}-*",
+                 "vpc-flow-logs.amazonaws.com": f"arn:aws:iam::*:role/{PROJECT}-*-vpc-flow-logs"}
+    assert sorted(s["Condition"]["StringEquals"]["iam:PassedToService"] for s in passing) == sorted(passed_to)
+    for statement in passing:
+        service = statement["Condition"]["StringEquals"]["iam:PassedToService"]
+        assert statement["Condition"] == {"StringEquals": {"iam:PassedToService": service, "aws:ResourceTag/Project": PROJECT}}
+        assert as_list(statement["Resource"]) == [passed_to[service]]
     linked = [s for s in statements if "iam:CreateServiceLinkedRole" in as_list(s["Action"])]
     services = {"ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "rds.amazonaws.com"}
     assert linked and all(set(s["Condition"]["StringEquals"]["iam:AWSServiceName"]) == services for s in linked)
@@ -125,3 +146,17 @@ def test_plan_of_an_empty_account_needs_nothing_else(results: Results) -> None:
     run = results.runs["plan of an empty account"]
     assert run.rc == 0 and not run.denied, run.why("site.yml --check --diff of an empty account")
     assert run.allowed, "no request was checked: was enforcement on?"
+
+
+def test_flow_logs_of_the_vpc_need_nothing_else_and_are_scoped(results: Results) -> None:
+    """The prod setting vpc_flow_logs, deployed and torn down as the deployer: no denial, the policy's flow-log
+    patterns match what was created (and nothing foreign), and the teardown leaves nothing."""
+    for name in ("vpc with flow logs", "teardown of the vpc with flow logs"):
+        run = results.runs[name]
+        assert run.rc == 0 and not run.denied, run.why(name)
+    assert "ec2:CreateFlowLogs" in results.runs["vpc with flow logs"].allowed
+    assert "ec2:DeleteFlowLogs" in results.runs["teardown of the vpc with flow logs"].allowed
+    kinds = sorted({kind(arn) for arn in results.flow_logs})
+    assert {"ec2:vpc", "ec2:vpc-flow-log", "iam:role", "logs:log-group"} <= set(kinds), kinds
+    assert scope_problems(results.flow_logs, results.account, FLOW_ENV, settings="prod") == []
+    assert results.flow_logs_left == {}

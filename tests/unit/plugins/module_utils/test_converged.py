@@ -101,11 +101,16 @@ def test_the_vpc_reader_sees_a_rule_added_to_a_network_acl_or_the_default_group(
                                                     {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]
     ec2.authorize_security_group_ingress(GroupId=default["GroupId"], IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
-    assert converged.digest({}, converged.read("vpc", aws, where)) != second
+    third = converged.digest({}, converged.read("vpc", aws, where))
+    assert third != second
+    # A flow log made by hand (or left behind by a run with vpc_flow_logs on) is drift too.
+    ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL", LogDestinationType="cloud-watch-logs",
+                         LogGroupName="/by/hand", DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/by-hand")
+    assert converged.digest({}, converged.read("vpc", aws, where)) != third
 
 
 def test_a_missing_stack_reads_as_empty_not_as_an_error(aws) -> None:
-    assert converged.read("vpc", aws, {"name": "none", "cidr": "10.0.0.0/16"}) == {"vpcs": []}
+    assert converged.read("vpc", aws, {"name": "none", "cidr": "10.0.0.0/16"}) == {"vpcs": [], "roles": {}, "log_groups": {}}
     rds = converged.read("rds", aws, {"identifier": "none", "subnet_group": "none", "secrets": ["none"],
                                       "usable_statuses": ["available"]})
     assert rds == {"instances": None, "usable": [], "subnet_groups": None, "secrets": {"none": None}}

@@ -1,6 +1,7 @@
 import pytest
 
 from ansible_collections.hasura_blog.aws.plugins.module_utils.network import (
+    flow_log_plan,
     layout_errors,
     network_acl_entries,
     reusable_eips,
@@ -86,3 +87,35 @@ def test_the_private_tier_admits_nothing_new_from_outside_the_vpc() -> None:
 def test_an_unknown_tier_is_an_error() -> None:
     with pytest.raises(ValueError, match="public or private"):
         network_acl_entries("dmz", "10.0.0.0/16", [])
+
+
+FLOW_LOG = {"FlowLogId": "fl-1", "LogDestinationType": "cloud-watch-logs", "LogGroupName": "/vpc/flow",
+            "TrafficType": "ALL", "DeliverLogsPermissionArn": "arn:aws:iam::1:role/flow", "MaxAggregationInterval": 600}
+WANTED = {"traffic_type": "ALL", "deliver_logs_permission_arn": "arn:aws:iam::1:role/flow", "max_aggregation_interval": 600}
+
+
+def test_a_matching_flow_log_is_kept() -> None:
+    assert flow_log_plan([FLOW_LOG], "/vpc/flow", WANTED) == {"keep": "fl-1", "create": False, "delete": []}
+
+
+def test_no_flow_log_means_create() -> None:
+    assert flow_log_plan([], "/vpc/flow", WANTED) == {"keep": None, "create": True, "delete": []}
+
+
+@pytest.mark.parametrize("field", ["TrafficType", "DeliverLogsPermissionArn", "MaxAggregationInterval"])
+def test_a_flow_log_that_differs_is_replaced(field: str) -> None:
+    other = {**FLOW_LOG, field: "REJECT" if field == "TrafficType" else 60 if field == "MaxAggregationInterval" else "arn:x"}
+    assert flow_log_plan([other], "/vpc/flow", WANTED) == {"keep": None, "create": True, "delete": ["fl-1"]}
+
+
+def test_flow_logs_to_other_destinations_are_not_ours() -> None:
+    others = [{**FLOW_LOG, "FlowLogId": "fl-2", "LogGroupName": "/someone/else"},
+              {**FLOW_LOG, "FlowLogId": "fl-3", "LogDestinationType": "s3", "LogGroupName": None}]
+    assert flow_log_plan(others, "/vpc/flow", WANTED) == {"keep": None, "create": True, "delete": []}
+    assert flow_log_plan(others, "/vpc/flow", None) == {"keep": None, "create": False, "delete": []}
+
+
+def test_duplicates_are_deleted_and_absent_deletes_all_of_ours() -> None:
+    twin = {**FLOW_LOG, "FlowLogId": "fl-0"}
+    assert flow_log_plan([FLOW_LOG, twin], "/vpc/flow", WANTED) == {"keep": "fl-0", "create": False, "delete": ["fl-1"]}
+    assert flow_log_plan([FLOW_LOG, twin], "/vpc/flow", None) == {"keep": None, "create": False, "delete": ["fl-0", "fl-1"]}
