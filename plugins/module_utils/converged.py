@@ -21,6 +21,8 @@ import json
 from datetime import datetime
 from typing import Any, Callable, Iterable, Mapping
 
+from ansible_collections.hasura_blog.aws.plugins.module_utils.logs import access_logs_bucket
+
 ROLES = ("vpc", "nat", "security_groups", "rds", "alb", "ecs_cluster", "ecs_services")
 
 # Keys (at any depth) whose values change by themselves: states that the roles wait through, counts, events, access
@@ -238,7 +240,36 @@ def read_alb(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:
     for group in groups:
         group["Tags"] = tags.get(group["TargetGroupArn"], {})
         group["Attributes"] = elbv2.describe_target_group_attributes(TargetGroupArn=group["TargetGroupArn"])["Attributes"]
-    return {"load_balancers": balancers, "target_groups": groups}
+    state: dict[str, Any] = {"load_balancers": balancers, "target_groups": groups}
+    if where.get("access_logs"):
+        state["access_logs_bucket"] = _access_logs_bucket(client, where["access_logs"])
+    return state
+
+
+# What the alb role sets on the access logs' bucket: each read, and the error S3 answers when it is not set.
+_BUCKET_READS = {
+    "Policy": ("get_bucket_policy", "NoSuchBucketPolicy"),
+    "Encryption": ("get_bucket_encryption", "ServerSideEncryptionConfigurationNotFoundError"),
+    "PublicAccessBlock": ("get_public_access_block", "NoSuchPublicAccessBlockConfiguration"),
+    "Lifecycle": ("get_bucket_lifecycle_configuration", "NoSuchLifecycleConfiguration"),
+    "Tagging": ("get_bucket_tagging", "NoSuchTagSet"),
+    "OwnershipControls": ("get_bucket_ownership_controls", "OwnershipControlsNotFoundError"),
+}
+
+
+def _access_logs_bucket(client: Client, where: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The access logs' bucket and what the role sets on it; None when it does not exist."""
+    name = where.get("bucket") or access_logs_bucket(where["name_prefix"], client("sts").get_caller_identity()["Account"],
+                                                     where["region"])
+    s3 = client("s3")
+    if _or_none(lambda: s3.head_bucket(Bucket=name), "404", "NoSuchBucket", "403") is None:
+        return None
+    bucket: dict[str, Any] = {"Name": name}
+    for key, (read, missing) in _BUCKET_READS.items():
+        answer = _or_none(lambda read=read: getattr(s3, read)(Bucket=name), missing) or {}
+        answer.pop("ResponseMetadata", None)
+        bucket[key] = answer
+    return bucket
 
 
 def read_ecs_cluster(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:

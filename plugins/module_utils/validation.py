@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ansible_collections.hasura_blog.aws.plugins.module_utils.lock import parse_iso
+from ansible_collections.hasura_blog.aws.plugins.module_utils.logs import bucket_name_errors
 from ansible_collections.hasura_blog.aws.plugins.module_utils.tags import REQUIRED_TAGS
 from ansible_collections.hasura_blog.aws.plugins.module_utils.task_definition import FARGATE_SIZES
 
@@ -897,6 +898,15 @@ def alb_errors(s: Mapping[str, Any], names: Mapping[str, str] | None = None,
                           "(ELBv2 CreateTargetGroup HealthCheckPath)")
     errors += int_range_errors(s["alb_deregistration_delay"], name("alb_deregistration_delay"), 0, 3600,
                                "ELBv2 target group attribute deregistration_delay.timeout_seconds")
+    bucket = str(s.get("alb_access_logs_bucket") or "")
+    if bucket:
+        errors += bucket_name_errors(bucket, name("alb_access_logs_bucket"))
+    prefix = str(s.get("alb_access_logs_prefix") or "")
+    if prefix.startswith("/") or prefix.endswith("/") or "AWSLogs" in prefix or len(prefix) > 512:
+        errors.append(f"{name('alb_access_logs_prefix')} is {show(prefix)}; it must not start or end with / nor contain "
+                      "AWSLogs (ELBv2 load balancer attribute access_logs.s3.prefix)")
+    errors += int_range_errors(s.get("alb_access_logs_retention_days", 90), name("alb_access_logs_retention_days"), 1, None,
+                               "S3 lifecycle rule Expiration Days")
     errors += _id_errors(s.get("alb_vpc_id"), "vpc", name("alb_vpc_id"))
     errors += _id_errors(s.get("alb_subnet_ids") or [], "subnet", name("alb_subnet_ids"))
     errors += _id_errors(s.get("alb_security_group_ids") or [], "sg", name("alb_security_group_ids"))

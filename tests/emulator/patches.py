@@ -7,6 +7,8 @@ in ``tests/unit/emulator/`` that fails without it.
 
 from __future__ import annotations
 
+import fnmatch
+import json
 import os
 import re
 from collections.abc import Callable
@@ -557,6 +559,139 @@ def _ecs_latest_active_task_definition() -> list:
     return _started(mock.patch.object(EC2ContainerServiceBackend, "describe_task_definition", describe_task_definition))
 
 
+# Who writes an Application Load Balancer's access logs, per region: the Elastic Load Balancing account of the regions
+# opened before August 2022, the log delivery service elsewhere.
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+ELB_LOG_ACCOUNTS = {"us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-1": "027434742980",
+                    "us-west-2": "797873946194", "eu-west-1": "156460612806", "eu-central-1": "054676820928"}
+ELB_LOG_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com"
+
+
+def access_logs_denial(bucket: str, prefix: str, account: str, region: str, exists: bool, policy: str | None) -> str | None:
+    """Why AWS refuses to turn on an ALB's access logs to ``bucket``/``prefix``, or None: the bucket must exist and
+    its policy must allow s3:PutObject on <bucket>/<prefix>/AWSLogs/<account>/ to the region's writer (ELB's
+    account, or the log delivery service), as AWS checks by writing a test object."""
+    if not exists:
+        return f"The specified bucket does not exist: {bucket}"
+    key = f"arn:aws:s3:::{bucket}/{prefix + '/' if prefix else ''}AWSLogs/{account}/test"
+    writers = {f"arn:aws:iam::{ELB_LOG_ACCOUNTS[region]}:root", ELB_LOG_ACCOUNTS[region]} if region in ELB_LOG_ACCOUNTS else set()
+    statements = json.loads(policy).get("Statement", []) if policy else []
+    for statement in statements if isinstance(statements, list) else [statements]:
+        principal = statement.get("Principal") or {}
+        names = set()
+        for kind in ("AWS", "Service"):
+            value = principal.get(kind, []) if isinstance(principal, dict) else []
+            names |= set([value] if isinstance(value, str) else value)
+        actions = statement.get("Action", [])
+        actions = [actions] if isinstance(actions, str) else actions
+        resources = statement.get("Resource", [])
+        resources = [resources] if isinstance(resources, str) else resources
+        if (statement.get("Effect") == "Allow" and names & (writers | {ELB_LOG_SERVICE})
+                and any(fnmatch.fnmatchcase("s3:PutObject", action) for action in actions)
+                and any(fnmatch.fnmatchcase(key, resource) for resource in resources)):
+            return None
+    return f"Access Denied for bucket: {bucket}. Please check S3bucket permission"
+
+
+def _alb_access_logs_bucket_check() -> list:
+    """AWS: ModifyLoadBalancerAttributes with access_logs.s3.enabled=true fails (InvalidConfigurationRequest) unless the
+    bucket exists and its policy lets the region's log writer put objects under <prefix>/AWSLogs/<account>/.
+
+    moto accepts any bucket name, so a role that turns logging on before the bucket and its policy are right passed.
+    """
+    from moto.elbv2.exceptions import InvalidConfigurationRequest
+    from moto.elbv2.models import ELBv2Backend
+    from moto.s3.models import s3_backends
+
+    original = ELBv2Backend.modify_load_balancer_attributes
+
+    def modify_load_balancer_attributes(self: Any, arn: str, attrs: dict[str, Any]) -> Any:
+        merged = {**(self.load_balancers[arn].attrs if arn in self.load_balancers else {}), **attrs}
+        if str(merged.get("access_logs.s3.enabled", "false")).lower() == "true":
+            bucket_name = merged.get("access_logs.s3.bucket", "")
+            bucket = s3_backends[self.account_id]["aws"].buckets.get(bucket_name)
+            policy = bucket.policy.decode() if bucket is not None and isinstance(bucket.policy, bytes) else getattr(bucket, "policy", None)
+            denial = access_logs_denial(bucket_name, merged.get("access_logs.s3.prefix", ""), self.account_id,
+                                        self.region_name, bucket is not None, policy)
+            if denial:
+                raise InvalidConfigurationRequest(denial)
+        return original(self, arn, attrs)
+
+    return _started(mock.patch.object(ELBv2Backend, "modify_load_balancer_attributes", modify_load_balancer_attributes))
+
+
+# The IAM action AWS authorizes an S3 bucket request with, where moto's ACTION_MAP names another (or none: an
+# unlisted subresource counts as its method's default, GET ?encryption as ListBucket, PUT ?ownershipControls as
+# CreateBucket). https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html
+S3_BUCKET_ACTIONS = {
+    "HEAD": {"DEFAULT": "ListBucket"},
+    "GET": {"encryption": "GetEncryptionConfiguration", "ownershipControls": "GetBucketOwnershipControls",
+            "publicAccessBlock": "GetBucketPublicAccessBlock", "public_access_block": "GetBucketPublicAccessBlock",
+            "requestPayment": "GetBucketRequestPayment", "object-lock": "GetBucketObjectLockConfiguration",
+            "inventory": "GetInventoryConfiguration"},
+    "PUT": {"encryption": "PutEncryptionConfiguration", "ownershipControls": "PutBucketOwnershipControls",
+            "publicAccessBlock": "PutBucketPublicAccessBlock", "public_access_block": "PutBucketPublicAccessBlock",
+            "requestPayment": "PutBucketRequestPayment", "object-lock": "PutBucketObjectLockConfiguration",
+            "inventory": "PutInventoryConfiguration"},
+    "DELETE": {"encryption": "PutEncryptionConfiguration", "ownershipControls": "PutBucketOwnershipControls",
+               "publicAccessBlock": "PutBucketPublicAccessBlock", "public_access_block": "PutBucketPublicAccessBlock",
+               "inventory": "PutInventoryConfiguration"},
+}
+
+
+def _s3_iam_action_names() -> list:
+    """AWS: an S3 bucket request is authorized with the IAM action S3's documentation names for it (HeadBucket with
+    s3:ListBucket, GetBucketEncryption with s3:GetEncryptionConfiguration, PutPublicAccessBlock with
+    s3:PutBucketPublicAccessBlock, ...), so a policy that grants those actions lets the request through.
+
+    moto, with IAM enforcement on, checks some bucket requests against names that are not IAM actions (s3:HeadBucket,
+    s3:GetPublicAccessBlock) or against the wrong action: a deployer policy written for AWS was denied there.
+    """
+    from moto.s3.responses import ACTION_MAP
+
+    return _started(*(mock.patch.dict(ACTION_MAP["BUCKET"][method], names) for method, names in S3_BUCKET_ACTIONS.items()))
+
+
+def without_insecure_transport_denials(policy: str) -> str:
+    """The bucket policy without its statements that deny only requests made without TLS (a Bool condition on
+    aws:SecureTransport false and nothing else): they never match a request an SDK sends to AWS."""
+    document = json.loads(policy)
+    statements = document.get("Statement", [])
+    statements = statements if isinstance(statements, list) else [statements]
+
+    def insecure_only(statement: dict) -> bool:
+        condition = statement.get("Condition") or {}
+        return (statement.get("Effect") == "Deny" and list(condition) == ["Bool"]
+                and {key.lower(): str(value).lower() for key, value in condition["Bool"].items()} == {"aws:securetransport": "false"})
+
+    return json.dumps({**document, "Statement": [st for st in statements if not insecure_only(st)]})
+
+
+def _s3_requests_are_tls() -> list:
+    """AWS: an SDK request reaches S3 over TLS, so a bucket policy that denies requests without TLS
+    (aws:SecureTransport false, FSBP S3.5) lets it through.
+
+    moto evaluates bucket policies without their conditions, so such a statement denied every object request (403),
+    and the emulator listens on plain HTTP. Here those statements are left out of the evaluation, as a TLS request
+    never matches them.
+    """
+    from moto.s3.models import FakeBucket
+
+    original = FakeBucket.get_permission
+
+    def get_permission(self: Any, action: str, resource: str) -> Any:
+        if self.policy is None:
+            return original(self, action, resource)
+        kept = self.policy
+        try:
+            self.policy = without_insecure_transport_denials(self.policy.decode()).encode()
+            return original(self, action, resource)
+        finally:
+            self.policy = kept
+
+    return _started(mock.patch.object(FakeBucket, "get_permission", get_permission))
+
+
 PATCHES: tuple[Patch, ...] = (
     Patch("iam_managed_policies", "AWS managed IAM policies exist in every account", _load_iam_managed_policies),
     Patch("rds_adjacent_windows", "adjacent RDS backup and maintenance windows are accepted", _adjacent_rds_windows),
@@ -564,6 +699,11 @@ PATCHES: tuple[Patch, ...] = (
     Patch("nat_gateway_frees_eip", "a deleted NAT gateway leaves its Elastic IP unassociated", _nat_gateway_deletion_frees_eip),
     Patch("nat_gateway_tag_filters", "DescribeNatGateways filters by tags", _nat_gateway_tag_filters),
     Patch("alb_default_attributes", "a new ALB reports all its attributes with AWS's defaults", _alb_default_attributes),
+    Patch("s3_iam_action_names", "S3 bucket requests are authorized with the IAM actions AWS documents", _s3_iam_action_names),
+    Patch("s3_requests_are_tls", "a bucket policy that denies requests without TLS lets SDK requests through",
+          _s3_requests_are_tls),
+    Patch("alb_access_logs_bucket_check", "ALB access logs need a bucket whose policy lets the region's log writer put objects",
+          _alb_access_logs_bucket_check),
     Patch("ecs_create_service_keeps_settings", "CreateService keeps the deployment configuration, grace period and ECS Exec",
           _ecs_create_service_keeps_settings),
     Patch("ecs_deployments_complete", "a deployment whose tasks start completes, with runningCount == desiredCount",

@@ -121,6 +121,8 @@ def kind(arn: str) -> str:
     service, resource = parts[2], parts[5]
     if service == "iam" and resource.startswith("role/aws-service-role/"):
         return "iam:service-linked-role"
+    if service == "s3":
+        return "s3:object" if "/" in resource else "s3:bucket"
     return f"{service}:{re.match(r'(loadbalancer/app|listener/app|listener-rule/app|[a-z-]+)', resource).group(1)}"
 
 
@@ -333,6 +335,14 @@ def deployed(aws, env_name: str) -> dict[str, dict[str, str]]:
         found[f"arn:aws:logs:{REGION}:{account}:log-group:{group['logGroupName']}"] = group_tags
         found[f"arn:aws:logs:{REGION}:{account}:log-group:{group['logGroupName']}:*"] = group_tags
 
+    # The access logs' bucket, and an object in it (what the teardown empties).
+    s3 = aws("s3")
+    for bucket in s3.list_buckets()["Buckets"]:
+        if bucket["Name"].startswith(f"{prefix}alb-logs-"):
+            found[f"arn:aws:s3:::{bucket['Name']}"] = tags(s3.get_bucket_tagging(Bucket=bucket["Name"]).get("TagSet"))
+            for item in s3.list_objects_v2(Bucket=bucket["Name"]).get("Contents", []):
+                found[f"arn:aws:s3:::{bucket['Name']}/{item['Key']}"] = {}
+
     secrets = aws("secretsmanager")
     for item in secrets.list_secrets()["SecretList"]:
         if item["Name"].startswith(f"{PROJECT}/{env_name}/"):
@@ -358,6 +368,8 @@ def foreign_arns(account: str, env: str) -> list[str]:
         f"arn:aws:secretsmanager:{REGION}:{account}:secret:{PROJECT}-{env}-jwt-key-AbCdEf",
         f"arn:aws:logs:{REGION}:{account}:log-group:/ecs/other-{env}/hasura",
         f"arn:aws:logs:{REGION}:{account}:log-group:/vpc/other-{env}/flow-logs",
+        f"arn:aws:s3:::other-{env}-alb-logs-{account}-{REGION}",
+        f"arn:aws:s3:::{PROJECT}-{env}-data",
         f"arn:aws:iam::{account}:role/other-{env}-vpc-flow-logs",
         f"arn:aws:logs:{REGION}:{account}:log-group:/aws/lambda/{PROJECT}-{env}",
         f"arn:aws:rds:{REGION}:{account}:db:other-postgres",
@@ -375,8 +387,9 @@ def foreign_arns(account: str, env: str) -> list[str]:
 # Patterns of what only the prod settings create (vpc_flow_logs): a local deploy leaves them unmatched, and
 # test_deployer_policy.py deploys them as the deployer and checks their scoping (scope_problems(..., settings="prod")).
 PROD_ONLY_PATTERNS = ("arn:aws:ec2:*:*:vpc-flow-log/*", "arn:aws:logs:*:*:log-group:/vpc/hasura-blog-*",
-                      "arn:aws:iam::*:role/hasura-blog-*-vpc-flow-logs")
-PROD_ONLY_KINDS = ("ec2:vpc-flow-log",)
+                      "arn:aws:iam::*:role/hasura-blog-*-vpc-flow-logs", "arn:aws:s3:::hasura-blog-*-alb-logs-*",
+                      "arn:aws:s3:::hasura-blog-*-alb-logs-*/*")
+PROD_ONLY_KINDS = ("ec2:vpc-flow-log", "s3:bucket", "s3:object")
 
 # Kinds of resource the deploy must have created for the scoping check to mean anything.
 CREATED_KINDS = ("ec2:vpc", "ec2:subnet", "ec2:internet-gateway", "ec2:route-table", "ec2:security-group", "ec2:network-acl",

@@ -21,16 +21,16 @@ from .deployer import (MANAGED_POLICY_MAX_CHARS, MISSING_ACTION, PARTS, PROJECT,
 
 ENV = "iamtest"
 DENIED_ENV = "iamdenied"
-# The vpc role with the prod setting vpc_flow_logs (a local deploy makes no flow log, its role or its log group).
-FLOW_ENV = "iamflow"
+# The prod settings that make what a local deploy does not (vpc_flow_logs, alb_access_logs), deployed as the deployer.
+PROD_LOGS_ENV = "iamlogs"
 
 
 @dataclass
 class Results:
     runs: dict[str, Run] = field(default_factory=dict)
-    # What the vpc role with flow logs created (ARN to tags), and what of it was left after its teardown.
-    flow_logs: dict[str, dict[str, str]] = field(default_factory=dict)
-    flow_logs_left: dict[str, dict[str, str]] = field(default_factory=dict)
+    # What those settings created (ARN to tags), and what was left after their teardown.
+    prod_logs: dict[str, dict[str, str]] = field(default_factory=dict)
+    prod_logs_left: dict[str, dict[str, str]] = field(default_factory=dict)
     account: str = ""
 
 
@@ -48,16 +48,21 @@ def results(tmp_path_factory) -> Iterator[Results]:
         emulator.enforce(True)
         out.runs["denied"] = run_playbook(emulator, lacking, DENIED_ENV, "site.yml", "--tags", "vpc,nat")
         out.runs["plan of an empty account"] = run_playbook(emulator, deployer, ENV, "site.yml", "--check", "--diff")
-        flow_logs = ("-e", "vpc_flow_logs=true")
-        out.runs["vpc with flow logs"] = run_playbook(emulator, deployer, FLOW_ENV, "site.yml", "--tags", "vpc", *flow_logs)
+        # The prod settings that make what a local deploy does not: flow logs, and the load balancer's access logs.
+        prod_logs = ("--tags", "vpc,security_groups,alb", "-e", "vpc_flow_logs=true", "-e", "alb_access_logs=true")
+        out.runs["prod's logs"] = run_playbook(emulator, deployer, PROD_LOGS_ENV, "site.yml", *prod_logs)
         emulator.enforce(False)
         out.account = emulator.client("sts").get_caller_identity()["Account"]
-        out.flow_logs = deployed(emulator.client, FLOW_ENV)
+        # What the load balancer would have written: the teardown must empty the bucket first.
+        bucket = f"{PROJECT}-{PROD_LOGS_ENV}-alb-logs-{out.account}-us-east-1"
+        if out.runs["prod's logs"].rc == 0:
+            emulator.client("s3").put_object(Bucket=bucket, Key=f"alb/AWSLogs/{out.account}/elasticloadbalancing/log.gz",
+                                             Body=b"x")
+        out.prod_logs = deployed(emulator.client, PROD_LOGS_ENV)
         emulator.enforce(True)
-        out.runs["teardown of the vpc with flow logs"] = run_playbook(emulator, deployer, FLOW_ENV, "playbooks/teardown.yml",
-                                                                      "--tags", "vpc", *flow_logs)
+        out.runs["teardown of prod's logs"] = run_playbook(emulator, deployer, PROD_LOGS_ENV, "playbooks/teardown.yml", *prod_logs)
         emulator.enforce(False)
-        out.flow_logs_left = deployed(emulator.client, FLOW_ENV)
+        out.prod_logs_left = deployed(emulator.client, PROD_LOGS_ENV)
         summary = {name: {"rc": run.rc, "seconds": round(run.seconds, 1), "actions": sorted(set(run.allowed)),
                           "denied": sorted(set(run.denied))} for name, run in out.runs.items()}
         print("\nactions per run under IAM enforcement:\n" + json.dumps(summary, indent=1))
@@ -148,15 +153,15 @@ def test_plan_of_an_empty_account_needs_nothing_else(results: Results) -> None:
     assert run.allowed, "no request was checked: was enforcement on?"
 
 
-def test_flow_logs_of_the_vpc_need_nothing_else_and_are_scoped(results: Results) -> None:
-    """The prod setting vpc_flow_logs, deployed and torn down as the deployer: no denial, the policy's flow-log
-    patterns match what was created (and nothing foreign), and the teardown leaves nothing."""
-    for name in ("vpc with flow logs", "teardown of the vpc with flow logs"):
+def test_the_logs_of_prod_need_nothing_else_and_are_scoped(results: Results) -> None:
+    """The prod settings vpc_flow_logs and alb_access_logs, deployed and torn down as the deployer: no denial, the
+    policy's patterns for what they make match it (and nothing foreign), and the teardown leaves nothing."""
+    for name in ("prod's logs", "teardown of prod's logs"):
         run = results.runs[name]
         assert run.rc == 0 and not run.denied, run.why(name)
-    assert "ec2:CreateFlowLogs" in results.runs["vpc with flow logs"].allowed
-    assert "ec2:DeleteFlowLogs" in results.runs["teardown of the vpc with flow logs"].allowed
-    kinds = sorted({kind(arn) for arn in results.flow_logs})
-    assert {"ec2:vpc", "ec2:vpc-flow-log", "iam:role", "logs:log-group"} <= set(kinds), kinds
-    assert scope_problems(results.flow_logs, results.account, FLOW_ENV, settings="prod") == []
-    assert results.flow_logs_left == {}
+    assert {"ec2:CreateFlowLogs", "s3:CreateBucket", "s3:PutBucketPolicy"} <= set(results.runs["prod's logs"].allowed)
+    assert {"ec2:DeleteFlowLogs", "s3:DeleteObject", "s3:DeleteBucket"} <= set(results.runs["teardown of prod's logs"].allowed)
+    kinds = sorted({kind(arn) for arn in results.prod_logs})
+    assert {"ec2:vpc", "ec2:vpc-flow-log", "iam:role", "logs:log-group", "s3:bucket", "s3:object"} <= set(kinds), kinds
+    assert scope_problems(results.prod_logs, results.account, PROD_LOGS_ENV, settings="prod") == []
+    assert results.prod_logs_left == {}

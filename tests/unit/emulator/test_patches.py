@@ -4,11 +4,13 @@ fails itself once moto fixes the behaviour, so that the patch can be removed."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 
 import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
@@ -148,6 +150,80 @@ def test_alb_reports_default_attributes(patched: bool) -> None:
     else:
         assert "routing.http.drop_invalid_header_fields.enabled" not in attributes
         assert attributes["load_balancing.cross_zone.enabled"] == "false"
+
+
+def test_alb_access_logs_need_a_bucket_that_lets_elb_write(patched: bool) -> None:
+    ec2, elbv2 = (boto3.client(service, region_name=REGION) for service in ("ec2", "elbv2"))
+    # moto in process answers S3's virtual-hosted addresses 404 (the roles reach the server, where both work).
+    s3 = boto3.client("s3", region_name=REGION, config=Config(s3={"addressing_style": "path"}))
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{az}")["Subnet"]["SubnetId"]
+               for i, az in enumerate("ab")]
+    arn = elbv2.create_load_balancer(Name="alb", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    account = boto3.client("sts", region_name=REGION).get_caller_identity()["Account"]
+
+    def turn_on(bucket: str) -> None:
+        elbv2.modify_load_balancer_attributes(LoadBalancerArn=arn, Attributes=[
+            {"Key": "access_logs.s3.enabled", "Value": "true"}, {"Key": "access_logs.s3.bucket", "Value": bucket},
+            {"Key": "access_logs.s3.prefix", "Value": "alb"}])
+
+    s3.create_bucket(Bucket="logs")
+    writer = {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{patches.ELB_LOG_ACCOUNTS[REGION]}:root"},
+              "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::logs/alb/AWSLogs/{account}/*"}
+    if patched:
+        for bucket, policy in (("missing", None), ("logs", None), ("logs", {**writer, "Resource": "arn:aws:s3:::logs/other/*"}),
+                               ("logs", {**writer, "Principal": {"AWS": "arn:aws:iam::111122223333:root"}})):
+            if policy:
+                s3.put_bucket_policy(Bucket="logs", Policy=json.dumps({"Version": "2012-10-17", "Statement": [policy]}))
+            with pytest.raises(ClientError) as refused:
+                turn_on(bucket)
+            assert refused.value.response["Error"]["Code"] == "InvalidConfigurationRequest"
+            assert bucket in refused.value.response["Error"]["Message"]
+    else:
+        turn_on("missing")  # moto accepts a bucket that does not exist
+    for principal in ({"AWS": f"arn:aws:iam::{patches.ELB_LOG_ACCOUNTS[REGION]}:root"}, {"Service": patches.ELB_LOG_SERVICE}):
+        s3.put_bucket_policy(Bucket="logs", Policy=json.dumps({"Version": "2012-10-17", "Statement": [{**writer, "Principal": principal}]}))
+        turn_on("logs")
+    attributes = {a["Key"]: a["Value"] for a in elbv2.describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"]}
+    assert attributes["access_logs.s3.enabled"] == "true" and attributes["access_logs.s3.bucket"] == "logs"
+
+
+@pytest.mark.parametrize(("method", "query", "aws", "moto"), [
+    ("HEAD", {}, "ListBucket", "HeadBucket"),
+    ("GET", {"encryption": [""]}, "GetEncryptionConfiguration", "ListBucket"),
+    ("PUT", {"ownershipControls": [""]}, "PutBucketOwnershipControls", "CreateBucket"),
+    ("PUT", {"publicAccessBlock": [""]}, "PutBucketPublicAccessBlock", "CreateBucket"),
+    ("GET", {"tagging": [""]}, "GetBucketTagging", "GetBucketTagging"),  # already right: left alone
+])
+def test_s3_bucket_requests_are_authorized_with_the_iam_action(
+        patched: bool, method: str, query: dict, aws: str, moto: str) -> None:
+    from moto.s3.responses import S3Response
+
+    response = S3Response.__new__(S3Response)
+    response.data = {}
+    response._set_action("BUCKET", method, query)  # pylint: disable=protected-access
+    assert response.data["Action"] == (aws if patched else moto)
+
+
+def test_a_tls_only_bucket_policy_lets_sdk_requests_through(patched: bool) -> None:
+    s3 = boto3.client("s3", region_name=REGION, config=Config(s3={"addressing_style": "path"}))
+    s3.create_bucket(Bucket="logs")
+    tls_only = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::logs", "arn:aws:s3:::logs/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+    s3.put_bucket_policy(Bucket="logs", Policy=json.dumps({"Version": "2012-10-17", "Statement": [tls_only]}))
+    if patched:
+        s3.put_object(Bucket="logs", Key="a", Body=b"x")
+        assert s3.get_object(Bucket="logs", Key="a")["Body"].read() == b"x"
+    else:
+        with pytest.raises(ClientError) as denied:
+            s3.put_object(Bucket="logs", Key="a", Body=b"x")
+        assert denied.value.response["Error"]["Code"] in ("403", "AccessDenied")
+    # A denial without that condition still denies.
+    everyone = {**tls_only, "Condition": {}}
+    del everyone["Condition"]
+    s3.put_bucket_policy(Bucket="logs", Policy=json.dumps({"Version": "2012-10-17", "Statement": [everyone]}))
+    with pytest.raises(ClientError):
+        s3.put_object(Bucket="logs", Key="b", Body=b"x")
 
 
 def test_ecs_create_service_keeps_its_settings(patched: bool) -> None:
