@@ -241,9 +241,25 @@ def read_alb(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:
         group["Tags"] = tags.get(group["TargetGroupArn"], {})
         group["Attributes"] = elbv2.describe_target_group_attributes(TargetGroupArn=group["TargetGroupArn"])["Attributes"]
     state: dict[str, Any] = {"load_balancers": balancers, "target_groups": groups}
+    if where.get("waf"):
+        state["web_acl"] = _web_acl(client, where["waf"], [lb["LoadBalancerArn"] for lb in balancers])
     if where.get("access_logs"):
         state["access_logs_bucket"] = _access_logs_bucket(client, where["access_logs"])
     return state
+
+
+def _web_acl(client: Client, name: str, balancers: list[str]) -> dict[str, Any] | None:
+    """The regional web ACL ``name`` with its tags, and the web ACL of each load balancer; None when it is missing."""
+    wafv2 = client("wafv2")
+    summary = next((acl for acl in wafv2.list_web_acls(Scope="REGIONAL", Limit=100)["WebACLs"] if acl["Name"] == name), None)
+    if summary is None:
+        return None
+    acl = wafv2.get_web_acl(Name=name, Scope="REGIONAL", Id=summary["Id"])
+    acl.pop("ResponseMetadata", None)
+    acl["Tags"] = wafv2.list_tags_for_resource(ResourceARN=summary["ARN"]).get("TagInfoForResource", {}).get("TagList", [])
+    acl["ProtectedBalancers"] = {arn: (wafv2.get_web_acl_for_resource(ResourceArn=arn).get("WebACL") or {}).get("ARN")
+                                 for arn in balancers}
+    return acl
 
 
 # What the alb role sets on the access logs' bucket: each read, and the error S3 answers when it is not set.

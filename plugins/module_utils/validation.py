@@ -23,6 +23,7 @@ from ansible_collections.hasura_blog.aws.plugins.module_utils.lock import parse_
 from ansible_collections.hasura_blog.aws.plugins.module_utils.logs import bucket_name_errors
 from ansible_collections.hasura_blog.aws.plugins.module_utils.tags import REQUIRED_TAGS
 from ansible_collections.hasura_blog.aws.plugins.module_utils.task_definition import FARGATE_SIZES
+from ansible_collections.hasura_blog.aws.plugins.module_utils.waf import waf_errors
 
 # What a validate task passes for a variable that is not defined (query('ansible.builtin.vars', ..., default=...)).
 UNDEFINED = "<undefined>"
@@ -907,6 +908,10 @@ def alb_errors(s: Mapping[str, Any], names: Mapping[str, str] | None = None,
                       "AWSLogs (ELBv2 load balancer attribute access_logs.s3.prefix)")
     errors += int_range_errors(s.get("alb_access_logs_retention_days", 90), name("alb_access_logs_retention_days"), 1, None,
                                "S3 lifecycle rule Expiration Days")
+    errors += waf_errors(s.get("alb_waf_managed_rule_groups", []), s.get("alb_waf_counted_rules", {}),
+                         s.get("alb_waf_rate_limit", 2000),
+                         {"groups": name("alb_waf_managed_rule_groups"), "counted": name("alb_waf_counted_rules"),
+                          "rate_limit": name("alb_waf_rate_limit")})
     errors += _id_errors(s.get("alb_vpc_id"), "vpc", name("alb_vpc_id"))
     errors += _id_errors(s.get("alb_subnet_ids") or [], "subnet", name("alb_subnet_ids"))
     errors += _id_errors(s.get("alb_security_group_ids") or [], "sg", name("alb_security_group_ids"))

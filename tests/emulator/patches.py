@@ -692,6 +692,44 @@ def _s3_requests_are_tls() -> list:
     return _started(mock.patch.object(FakeBucket, "get_permission", get_permission))
 
 
+def _wafv2_resources_for_web_acl() -> list:
+    """AWS: ListResourcesForWebACL lists the load balancers a regional web ACL protects; deleting a load balancer
+    ends its association; DeleteWebACL of a web ACL that still protects one is refused (WAFAssociatedItemException).
+    https://docs.aws.amazon.com/waf/latest/APIReference/API_ListResourcesForWebACL.html
+
+    moto 5.2.5 does not implement ListResourcesForWebACL (HTTP 500 from the server, so community.aws.wafv2_resources
+    fails), keeps the association of a deleted load balancer, and deletes an associated web ACL.
+    """
+    from moto.core.exceptions import JsonRESTError
+    from moto.elbv2.models import elbv2_backends
+    from moto.wafv2.models import WAFV2Backend
+    from moto.wafv2.responses import WAFV2Response
+
+    def existing(backend: Any, arns: list[str]) -> list[str]:
+        balancers = elbv2_backends[backend.account_id][backend.region_name].load_balancers \
+            if backend.region_name in elbv2_backends[backend.account_id] else {}
+        return [arn for arn in arns if ":elasticloadbalancing:" not in arn or arn in balancers]
+
+    def list_resources_for_web_acl(self: Any) -> Any:
+        body = json.loads(self.body)
+        acl = self.wafv2_backend.get_web_acl(body["WebACLArn"], None, None)
+        return 200, {"Content-Type": "application/json"}, json.dumps(
+            {"ResourceArns": existing(self.wafv2_backend, acl.associated_resources)})
+
+    original_delete = WAFV2Backend.delete_web_acl
+
+    def delete_web_acl(self: Any, name: str, scope: str, _id: str, lock_token: str) -> None:
+        for acl in self.wacls.values():
+            if acl.name == name and acl.id == _id and existing(self, acl.associated_resources):
+                raise JsonRESTError("WAFAssociatedItemException",
+                                    "AWS WAF couldn't perform the operation because your resource is being used by another "
+                                    "resource or it's associated with another resource.")
+        return original_delete(self, name, scope, _id, lock_token)
+
+    return _started(mock.patch.object(WAFV2Response, "list_resources_for_web_acl", list_resources_for_web_acl, create=True),
+                    mock.patch.object(WAFV2Backend, "delete_web_acl", delete_web_acl))
+
+
 PATCHES: tuple[Patch, ...] = (
     Patch("iam_managed_policies", "AWS managed IAM policies exist in every account", _load_iam_managed_policies),
     Patch("rds_adjacent_windows", "adjacent RDS backup and maintenance windows are accepted", _adjacent_rds_windows),
@@ -702,6 +740,8 @@ PATCHES: tuple[Patch, ...] = (
     Patch("s3_iam_action_names", "S3 bucket requests are authorized with the IAM actions AWS documents", _s3_iam_action_names),
     Patch("s3_requests_are_tls", "a bucket policy that denies requests without TLS lets SDK requests through",
           _s3_requests_are_tls),
+    Patch("wafv2_resources_for_web_acl", "ListResourcesForWebACL lists the load balancers a web ACL protects",
+          _wafv2_resources_for_web_acl),
     Patch("alb_access_logs_bucket_check", "ALB access logs need a bucket whose policy lets the region's log writer put objects",
           _alb_access_logs_bucket_check),
     Patch("ecs_create_service_keeps_settings", "CreateService keeps the deployment configuration, grace period and ECS Exec",

@@ -55,6 +55,7 @@ NOT_CREATED_LOCALLY = {
     "rds:snapshot": "a final snapshot is taken on teardown only where rds_final_snapshot is set (prod)",
     "ssm:parameter": "the deploy lock exists only while a run holds it",
     "ecr:repository": "the preflight reads the tags of images in ECR; the deploy creates no repository",
+    "wafv2:regional/managedruleset": "AWS owns the managed rule groups the web ACL uses; moto has none",
 }
 # moto reports the action it denies in this form, in the error message of every service.
 DENIED_MESSAGE = re.compile(r"is not authorized to perform: ([a-z0-9-]+:[A-Za-z0-9]+)")
@@ -123,6 +124,8 @@ def kind(arn: str) -> str:
         return "iam:service-linked-role"
     if service == "s3":
         return "s3:object" if "/" in resource else "s3:bucket"
+    if service == "wafv2":
+        return f"wafv2:{'/'.join(resource.split('/')[:2])}"
     return f"{service}:{re.match(r'(loadbalancer/app|listener/app|listener-rule/app|[a-z-]+)', resource).group(1)}"
 
 
@@ -335,6 +338,11 @@ def deployed(aws, env_name: str) -> dict[str, dict[str, str]]:
         found[f"arn:aws:logs:{REGION}:{account}:log-group:{group['logGroupName']}"] = group_tags
         found[f"arn:aws:logs:{REGION}:{account}:log-group:{group['logGroupName']}:*"] = group_tags
 
+    wafv2 = aws("wafv2")
+    for acl in wafv2.list_web_acls(Scope="REGIONAL")["WebACLs"]:
+        if acl["Name"].startswith(prefix):
+            found[acl["ARN"]] = tags(wafv2.list_tags_for_resource(ResourceARN=acl["ARN"])["TagInfoForResource"].get("TagList"))
+
     # The access logs' bucket, and an object in it (what the teardown empties).
     s3 = aws("s3")
     for bucket in s3.list_buckets()["Buckets"]:
@@ -370,6 +378,8 @@ def foreign_arns(account: str, env: str) -> list[str]:
         f"arn:aws:logs:{REGION}:{account}:log-group:/vpc/other-{env}/flow-logs",
         f"arn:aws:s3:::other-{env}-alb-logs-{account}-{REGION}",
         f"arn:aws:s3:::{PROJECT}-{env}-data",
+        f"arn:aws:wafv2:{REGION}:{account}:regional/webacl/other-{env}-waf/0123",
+        f"arn:aws:wafv2:{REGION}:{account}:regional/webacl/{PROJECT}-{env}-api/0123",
         f"arn:aws:iam::{account}:role/other-{env}-vpc-flow-logs",
         f"arn:aws:logs:{REGION}:{account}:log-group:/aws/lambda/{PROJECT}-{env}",
         f"arn:aws:rds:{REGION}:{account}:db:other-postgres",
@@ -388,8 +398,8 @@ def foreign_arns(account: str, env: str) -> list[str]:
 # test_deployer_policy.py deploys them as the deployer and checks their scoping (scope_problems(..., settings="prod")).
 PROD_ONLY_PATTERNS = ("arn:aws:ec2:*:*:vpc-flow-log/*", "arn:aws:logs:*:*:log-group:/vpc/hasura-blog-*",
                       "arn:aws:iam::*:role/hasura-blog-*-vpc-flow-logs", "arn:aws:s3:::hasura-blog-*-alb-logs-*",
-                      "arn:aws:s3:::hasura-blog-*-alb-logs-*/*")
-PROD_ONLY_KINDS = ("ec2:vpc-flow-log", "s3:bucket", "s3:object")
+                      "arn:aws:s3:::hasura-blog-*-alb-logs-*/*", "arn:aws:wafv2:*:*:regional/webacl/hasura-blog-*-waf/*")
+PROD_ONLY_KINDS = ("ec2:vpc-flow-log", "s3:bucket", "s3:object", "wafv2:regional/webacl")
 
 # Kinds of resource the deploy must have created for the scoping check to mean anything.
 CREATED_KINDS = ("ec2:vpc", "ec2:subnet", "ec2:internet-gateway", "ec2:route-table", "ec2:security-group", "ec2:network-acl",

@@ -226,6 +226,28 @@ def test_a_tls_only_bucket_policy_lets_sdk_requests_through(patched: bool) -> No
         s3.put_object(Bucket="logs", Key="b", Body=b"x")
 
 
+def test_wafv2_lists_the_load_balancers_a_web_acl_protects(patched: bool) -> None:
+    ec2, elbv2, wafv2 = (boto3.client(service, region_name=REGION) for service in ("ec2", "elbv2", "wafv2"))
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{az}")["Subnet"]["SubnetId"]
+               for i, az in enumerate("ab")]
+    alb = elbv2.create_load_balancer(Name="alb", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    visibility = {"SampledRequestsEnabled": False, "CloudWatchMetricsEnabled": False, "MetricName": "acl"}
+    acl = wafv2.create_web_acl(Name="acl", Scope="REGIONAL", DefaultAction={"Allow": {}}, VisibilityConfig=visibility)["Summary"]
+    wafv2.associate_web_acl(WebACLArn=acl["ARN"], ResourceArn=alb)
+    if not patched:
+        with pytest.raises(Exception):  # moto: not implemented
+            wafv2.list_resources_for_web_acl(WebACLArn=acl["ARN"])
+        return
+    assert wafv2.list_resources_for_web_acl(WebACLArn=acl["ARN"])["ResourceArns"] == [alb]
+    with pytest.raises(ClientError) as refused:
+        wafv2.delete_web_acl(Name="acl", Scope="REGIONAL", Id=acl["Id"], LockToken=acl["LockToken"])
+    assert refused.value.response["Error"]["Code"] == "WAFAssociatedItemException"
+    elbv2.delete_load_balancer(LoadBalancerArn=alb)
+    assert wafv2.list_resources_for_web_acl(WebACLArn=acl["ARN"])["ResourceArns"] == []
+    wafv2.delete_web_acl(Name="acl", Scope="REGIONAL", Id=acl["Id"], LockToken=acl["LockToken"])
+
+
 def test_ecs_create_service_keeps_its_settings(patched: bool) -> None:
     ecs = boto3.client("ecs", region_name=REGION)
     ecs.create_cluster(clusterName="c")
