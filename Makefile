@@ -26,7 +26,7 @@ STAMP := $(VENV)/.installed
 # uv installs the pins of requirements-dev.txt in parallel: under a minute where pip takes two, one core at a time.
 UV_VERSION := 0.13.9
 
-.PHONY: help setup emulator emulator-stop demo deploy plan destroy secrets rollout scale restore status bench test lint unit \
+.PHONY: help setup emulator emulator-stop demo deploy plan destroy secrets rollout scale restore status bench test lint unit molecule-prod-like \
 	molecule sanity clean check-env
 
 help: ## List the targets
@@ -112,8 +112,8 @@ bench: setup ## Benchmark against the emulator: cold deploy, no-op re-deploy, pl
 
 # The three run side by side (output kept per target): most of their time is Ansible process start-up on one core
 # each, and waits on the realistic emulator.
-test: setup ## Everything CI runs: lint, sanity, unit tests, molecule against its own emulator
-	@$(MAKE) --no-print-directory -j3 --output-sync=target lint sanity unit molecule
+test: setup ## Everything CI runs: lint, sanity, unit tests, both molecule scenarios, each against its own emulator
+	@$(MAKE) --no-print-directory -j4 --output-sync=target lint sanity unit molecule molecule-prod-like
 
 lint: setup ## ansible-lint (production profile)
 	ansible-lint
@@ -131,10 +131,16 @@ unit: setup ## pytest: emulator patches, module_utils, launcher, lifecycle and t
 # molecule starts and stops its own emulator, on a free port so that it never meets `make emulator`'s. Its state
 # lives in this clone's .run/ and starts empty: molecule's default (~/.ansible/tmp/molecule.<hash of "tests">) is
 # shared by every clone, and a run that was killed leaves "created: true" there, so the next run skipped create.
-molecule: setup ## The molecule scenario, on its own emulator (realistic mode) on a free port
-	port=$$($(EMULATOR) free-port); state=$(CURDIR)/.run/molecule; rm -rf $$state; \
+# SCENARIO=prod-like runs the second scenario (the prod settings); `make test` runs both side by side. TIME_SCALE is
+# realistic mode's (tests/emulator/realism: 0.05 by default).
+SCENARIO ?= default
+molecule: setup ## A molecule scenario (SCENARIO=default|prod-like), on its own emulator (realistic mode) on a free port
+	port=$$($(EMULATOR) free-port); state=$(CURDIR)/.run/molecule-$(SCENARIO); rm -rf $$state; \
 	cd tests && MOLECULE_EPHEMERAL_DIRECTORY=$$state AWS_EMULATOR_PORT=$$port AWS_ENDPOINT_URL=http://127.0.0.1:$$port \
-	  AWS_EMULATOR_REALISM=1 molecule test
+	  AWS_EMULATOR_REALISM=1 $(if $(TIME_SCALE),AWS_EMULATOR_TIME_SCALE=$(TIME_SCALE)) molecule test -s $(SCENARIO)
+
+molecule-prod-like: setup ## The prod-like molecule scenario: the prod settings, deployed, verified, torn down
+	@$(MAKE) --no-print-directory molecule SCENARIO=prod-like
 
 clean: emulator-stop ## Stop the emulator and remove .venv and .run
 	rm -rf $(VENV) .run

@@ -1,0 +1,1 @@
+../../default/files/leftovers.py
