@@ -187,10 +187,15 @@ def _log_groups(client: Client, names: Iterable[str]) -> dict[str, Any]:
     return groups
 
 
-def _secrets(client: Client, names: Iterable[str]) -> dict[str, Any]:
+def _secrets(client: Client, names: Iterable[str], policies: bool = False) -> dict[str, Any]:
+    """Each secret's description (None: missing), and its resource policy where the role sets policies."""
     secrets = client("secretsmanager")
-    return {name: _or_none(lambda name=name: secrets.describe_secret(SecretId=name), "ResourceNotFoundException")
-            for name in names}
+    found = {name: _or_none(lambda name=name: secrets.describe_secret(SecretId=name), "ResourceNotFoundException")
+             for name in names}
+    for name, secret in found.items():
+        if secret is not None and policies:
+            secret["ResourcePolicy"] = json.loads(secrets.get_resource_policy(SecretId=name).get("ResourcePolicy") or "null")
+    return found
 
 
 def read_rds(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:
@@ -201,7 +206,8 @@ def read_rds(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:
                       "DBSubnetGroupNotFoundFault")
     # An instance that does not serve connections (stopped, failed) is not converged, whatever else it describes.
     usable = [instance.get("DBInstanceStatus") in where.get("usable_statuses", ()) for instance in instances or []]
-    state = {"instances": instances, "usable": usable, "subnet_groups": groups, "secrets": _secrets(client, where["secrets"])}
+    state = {"instances": instances, "usable": usable, "subnet_groups": groups,
+             "secrets": _secrets(client, where["secrets"], where.get("secret_policies", False))}
     if where.get("parameter_group"):  # the parameters set in the instance's own group (Source user), such as rds.force_ssl
         state["parameters"] = _or_none(lambda: [
             parameter for page in rds.get_paginator("describe_db_parameters").paginate(
@@ -298,7 +304,8 @@ def read_ecs_services(client: Client, where: Mapping[str, Any]) -> dict[str, Any
     ecs = client("ecs")
     services = _or_none(lambda: ecs.describe_services(cluster=where["cluster"], services=list(where["services"]),
                                                       include=["TAGS"]), "ClusterNotFoundException") or {}
-    state: dict[str, Any] = {"services": [], "task_definitions": {}, "secrets": _secrets(client, where["secrets"])}
+    state: dict[str, Any] = {"services": [], "task_definitions": {},
+                             "secrets": _secrets(client, where["secrets"], where.get("secret_policies", False))}
     for service in services.get("services", []):
         if service.get("status") != "ACTIVE":
             continue

@@ -21,6 +21,7 @@ from typing import Any
 
 from ansible_collections.hasura_blog.aws.plugins.module_utils.lock import parse_iso
 from ansible_collections.hasura_blog.aws.plugins.module_utils.logs import bucket_name_errors
+from ansible_collections.hasura_blog.aws.plugins.module_utils.secret_policy import admin_arn_errors
 from ansible_collections.hasura_blog.aws.plugins.module_utils.tags import REQUIRED_TAGS
 from ansible_collections.hasura_blog.aws.plugins.module_utils.task_definition import FARGATE_SIZES
 from ansible_collections.hasura_blog.aws.plugins.module_utils.waf import waf_errors
@@ -779,6 +780,7 @@ def rds_errors(s: Mapping[str, Any], names: Mapping[str, str] | None = None,
                context: Mapping[str, Any] | None = None) -> list[str]:
     name, context = _Names(names), context or {}
     errors = tag_errors(s["rds_tags"], name("rds_tags"))
+    errors += admin_arn_errors(s.get("rds_secret_admins", []), name("rds_secret_admins"))
     identifier = str(s["rds_identifier"])
     errors += _made_name_errors(identifier, _RDS_IDENTIFIER, 63, "DB instance identifier", name("rds_identifier"),
                                 "1-63 letters, digits and hyphens, starting with a letter, no two consecutive "
@@ -986,6 +988,7 @@ def ecs_services_errors(s: Mapping[str, Any], names: Mapping[str, str] | None = 
                         context: Mapping[str, Any] | None = None) -> list[str]:
     name, context = _Names(names), context or {}
     errors = tag_errors(s["ecs_services_tags"], name("ecs_services_tags"))
+    errors += admin_arn_errors(s.get("ecs_services_secret_admins", []), name("ecs_services_secret_admins"))
     errors += region_errors(s["ecs_services_region"], name("ecs_services_region"))
     for option in ("ecs_services_hasura_scratch_paths", "ecs_services_nextjs_scratch_paths"):
         paths = [str(path) for path in (s[option] or [])]

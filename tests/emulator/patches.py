@@ -730,6 +730,25 @@ def _wafv2_resources_for_web_acl() -> list:
                     mock.patch.object(WAFV2Backend, "delete_web_acl", delete_web_acl))
 
 
+def _sts_caller_is_an_iam_user() -> list:
+    """AWS: GetCallerIdentity's Arn is an IAM user's (arn:aws:iam::<account>:user/<name>), a role session's
+    (arn:aws:sts::<account>:assumed-role/<role>/<session>) or the root user's: what a resource policy's
+    aws:PrincipalArn is built from.
+
+    moto answers the keys of no IAM user (the emulator's dummy keys) with arn:aws:sts::<account>:user/moto, a form AWS
+    never returns. Here that identity is the IAM user moto of the account.
+    """
+    from moto.sts.models import STSBackend
+
+    original = STSBackend.get_caller_identity
+
+    def get_caller_identity(self: Any, access_key_id: str, region: str) -> Any:
+        user_id, arn, account = original(self, access_key_id, region)
+        return user_id, re.sub(r"^arn:([^:]+):sts::(\d{12}):user/", r"arn:\1:iam::\2:user/", arn), account
+
+    return _started(mock.patch.object(STSBackend, "get_caller_identity", get_caller_identity))
+
+
 PATCHES: tuple[Patch, ...] = (
     Patch("iam_managed_policies", "AWS managed IAM policies exist in every account", _load_iam_managed_policies),
     Patch("rds_adjacent_windows", "adjacent RDS backup and maintenance windows are accepted", _adjacent_rds_windows),
@@ -742,6 +761,8 @@ PATCHES: tuple[Patch, ...] = (
           _s3_requests_are_tls),
     Patch("wafv2_resources_for_web_acl", "ListResourcesForWebACL lists the load balancers a web ACL protects",
           _wafv2_resources_for_web_acl),
+    Patch("sts_caller_is_an_iam_user", "GetCallerIdentity names an IAM user, a role session or root, never sts:...:user/",
+          _sts_caller_is_an_iam_user),
     Patch("alb_access_logs_bucket_check", "ALB access logs need a bucket whose policy lets the region's log writer put objects",
           _alb_access_logs_bucket_check),
     Patch("ecs_create_service_keeps_settings", "CreateService keeps the deployment configuration, grace period and ECS Exec",

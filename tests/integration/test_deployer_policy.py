@@ -21,7 +21,7 @@ from .deployer import (MANAGED_POLICY_MAX_CHARS, MISSING_ACTION, PARTS, PROJECT,
 
 ENV = "iamtest"
 DENIED_ENV = "iamdenied"
-# The prod settings that make what a local deploy does not (vpc_flow_logs, alb_access_logs), deployed as the deployer.
+# The prod settings that make what a local deploy does not (flow logs, access logs, WAF, secret policies), as the deployer.
 PROD_LOGS_ENV = "iamlogs"
 
 
@@ -49,8 +49,8 @@ def results(tmp_path_factory) -> Iterator[Results]:
         out.runs["denied"] = run_playbook(emulator, lacking, DENIED_ENV, "site.yml", "--tags", "vpc,nat")
         out.runs["plan of an empty account"] = run_playbook(emulator, deployer, ENV, "site.yml", "--check", "--diff")
         # The prod settings that make what a local deploy does not: flow logs, and the load balancer's access logs.
-        prod_logs = ("--tags", "vpc,security_groups,alb", "-e", "vpc_flow_logs=true", "-e", "alb_access_logs=true",
-                     "-e", "alb_waf=true")
+        prod_logs = ("--tags", "vpc,security_groups,rds,alb", "-e", "vpc_flow_logs=true", "-e", "alb_access_logs=true",
+                     "-e", "alb_waf=true", "-e", "hasura_blog_secret_policies=true")
         out.runs["prod's logs"] = run_playbook(emulator, deployer, PROD_LOGS_ENV, "site.yml", *prod_logs)
         emulator.enforce(False)
         out.account = emulator.client("sts").get_caller_identity()["Account"]
@@ -155,13 +155,14 @@ def test_plan_of_an_empty_account_needs_nothing_else(results: Results) -> None:
 
 
 def test_the_logs_of_prod_need_nothing_else_and_are_scoped(results: Results) -> None:
-    """The prod settings vpc_flow_logs, alb_access_logs and alb_waf, deployed and torn down as the deployer: no denial, the
+    """The prod settings vpc_flow_logs, alb_access_logs, alb_waf and hasura_blog_secret_policies (the database's
+    secret), deployed and torn down as the deployer: no denial, the
     policy's patterns for what they make match it (and nothing foreign), and the teardown leaves nothing."""
     for name in ("prod's logs", "teardown of prod's logs"):
         run = results.runs[name]
         assert run.rc == 0 and not run.denied, run.why(name)
     assert {"ec2:CreateFlowLogs", "s3:CreateBucket", "s3:PutBucketPolicy", "wafv2:CreateWebACL",
-            "wafv2:AssociateWebACL"} <= set(results.runs["prod's logs"].allowed)
+            "wafv2:AssociateWebACL", "secretsmanager:PutResourcePolicy"} <= set(results.runs["prod's logs"].allowed)
     assert {"ec2:DeleteFlowLogs", "s3:DeleteObject", "s3:DeleteBucket", "wafv2:DeleteWebACL"} <= \
         set(results.runs["teardown of prod's logs"].allowed)
     kinds = sorted({kind(arn) for arn in results.prod_logs})

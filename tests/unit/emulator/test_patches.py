@@ -248,6 +248,22 @@ def test_wafv2_lists_the_load_balancers_a_web_acl_protects(patched: bool) -> Non
     wafv2.delete_web_acl(Name="acl", Scope="REGIONAL", Id=acl["Id"], LockToken=acl["LockToken"])
 
 
+def test_the_caller_of_dummy_keys_is_an_iam_user(patched: bool) -> None:
+    sts, iam = boto3.client("sts", region_name=REGION), boto3.client("iam", region_name=REGION)
+    arn = sts.get_caller_identity()["Arn"]
+    assert arn == ("arn:aws:iam::123456789012:user/moto" if patched else "arn:aws:sts::123456789012:user/moto")
+    # The identities AWS itself returns are left as they are: a real IAM user's, and a role session's.
+    iam.create_user(UserName="ci")
+    key = iam.create_access_key(UserName="ci")["AccessKey"]
+    as_ci = boto3.client("sts", region_name=REGION, aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+    assert as_ci.get_caller_identity()["Arn"] == "arn:aws:iam::123456789012:user/ci"
+    role = iam.create_role(RoleName="deployer", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    session = sts.assume_role(RoleArn=role, RoleSessionName="awx")["Credentials"]
+    as_role = boto3.client("sts", region_name=REGION, aws_access_key_id=session["AccessKeyId"],
+                           aws_secret_access_key=session["SecretAccessKey"], aws_session_token=session["SessionToken"])
+    assert as_role.get_caller_identity()["Arn"] == "arn:aws:sts::123456789012:assumed-role/deployer/awx"
+
+
 def test_ecs_create_service_keeps_its_settings(patched: bool) -> None:
     ecs = boto3.client("ecs", region_name=REGION)
     ecs.create_cluster(clusterName="c")

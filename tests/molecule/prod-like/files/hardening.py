@@ -37,6 +37,14 @@ def deployed(client, prefix: str) -> dict:
                 "readonly_root_filesystem": container.get("readonlyRootFilesystem", False),
                 "environment": {e["name"]: e["value"] for e in container.get("environment", [])},
                 "mount_points": [m["containerPath"] for m in container.get("mountPoints", [])]}
+    secretsmanager = client("secretsmanager")
+    secret_policies = {}
+    for secret in secretsmanager.list_secrets()["SecretList"]:
+        if secret["Name"].startswith("/".join(prefix.rsplit("-", 1)) + "/"):  # hasura-blog-prod: hasura-blog/prod/
+            policy = json.loads(secretsmanager.get_resource_policy(SecretId=secret["Name"]).get("ResourcePolicy") or "null")
+            secret_policies[secret["Name"].rsplit("/", 1)[1]] = [
+                {"effect": st["Effect"], "principals": st.get("Condition", {}).get("ArnNotLike", {}).get("aws:PrincipalArn")}
+                for st in (policy or {}).get("Statement", [])]
     instance = rds.describe_db_instances(DBInstanceIdentifier=f"{prefix}-postgres")["DBInstances"][0]
     parameter_group = instance["DBParameterGroups"][0]["DBParameterGroupName"]
     return {
@@ -63,6 +71,7 @@ def deployed(client, prefix: str) -> dict:
                                     if not e["Egress"] and e.get("CidrBlock") == "0.0.0.0/0" and e.get("PortRange")
                                     and e["PortRange"]["From"] == e["PortRange"]["To"]}),
         "containers": containers,
+        "secret_policies": secret_policies,
         "db_deletion_protection": instance["DeletionProtection"],
         "db_force_ssl": [p.get("ParameterValue") for p in rds.describe_db_parameters(
             DBParameterGroupName=parameter_group, Source="user")["Parameters"] if p["ParameterName"] == "rds.force_ssl"],
