@@ -400,6 +400,11 @@ PROD_ONLY_PATTERNS = ("arn:aws:ec2:*:*:vpc-flow-log/*", "arn:aws:logs:*:*:log-gr
                       "arn:aws:iam::*:role/hasura-blog-*-vpc-flow-logs", "arn:aws:s3:::hasura-blog-*-alb-logs-*",
                       "arn:aws:s3:::hasura-blog-*-alb-logs-*/*", "arn:aws:wafv2:*:*:regional/webacl/hasura-blog-*-waf/*")
 PROD_ONLY_KINDS = ("ec2:vpc-flow-log", "s3:bucket", "s3:object", "wafv2:regional/webacl")
+# Statements that cover one of our resources of a kind on purpose, not all of them: the check that no statement
+# leaves one of our resources of its kind out does not apply to them.
+NARROW_STATEMENTS = {
+    "IamPassOurRolesToVpcFlowLogsOnly": "passes the flow logs' role to VPC Flow Logs, and no other of our roles",
+}
 
 # Kinds of resource the deploy must have created for the scoping check to mean anything.
 CREATED_KINDS = ("ec2:vpc", "ec2:subnet", "ec2:internet-gateway", "ec2:route-table", "ec2:security-group", "ec2:network-acl",
@@ -424,10 +429,10 @@ def scope_problems(arns: dict[str, dict[str, str]], account: str, env: str, sett
             expected = pattern not in PROD_ONLY_PATTERNS if settings == "local" else pattern in PROD_ONLY_PATTERNS
             if expected and kind(pattern) not in NOT_CREATED_LOCALLY and not any(arn_matches(pattern, arn) for arn in arns):
                 problems.append(f"{s['Sid']}: {pattern} matches nothing the deploy created")
-        # None of our resources is left out by a statement that scopes its kind.
+        # None of our resources is left out by a statement that scopes its kind (unless it is narrow on purpose).
         for arn, tags in arns.items():
             same_kind = [p for p in patterns if kind(p) == kind(arn)]
-            if same_kind and not any(arn_matches(p, arn) for p in same_kind):
+            if same_kind and s["Sid"] not in NARROW_STATEMENTS and not any(arn_matches(p, arn) for p in same_kind):
                 problems.append(f"{s['Sid']}: {arn} is ours but matches none of {same_kind}")
             # A statement with a ResourceTag condition applies to our resources only if they carry the tag.
             if any(arn_matches(p, arn) for p in patterns) and tag_condition(s, "ResourceTag"):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from .deployer import (MANAGED_POLICY_MAX_CHARS, MISSING_ACTION, PARTS, PROJECT, Run, actions, arn_matches, as_list,
+from .deployer import (MANAGED_POLICY_MAX_CHARS, MISSING_ACTION, NARROW_STATEMENTS, PARTS, PROJECT, Run, actions, arn_matches, as_list,
                        create_user, deployed, kind, moto_evaluable, part, policy, run_playbook, scope_problems,
                        start_emulator, stop_emulator, tag_condition)
 
@@ -100,6 +100,14 @@ def test_policy_is_well_formed_and_fits_the_managed_policies_of_the_readme() -> 
     for name in PARTS:
         size = len(json.dumps(part(document, name), separators=(",", ":")))
         assert size <= MANAGED_POLICY_MAX_CHARS, f"part {name} has {size} characters; split it"
+
+
+def test_the_narrow_statements_exist_and_cover_one_of_our_roles() -> None:
+    """NARROW_STATEMENTS (exempt from the check that a statement leaves none of our resources of its kind out) names
+    only statements of the policy, each scoped to the resources it names."""
+    statements = {s["Sid"]: s for s in policy()["Statement"]}
+    assert set(NARROW_STATEMENTS) <= set(statements)
+    assert as_list(statements["IamPassOurRolesToVpcFlowLogsOnly"]["Resource"]) == [f"arn:aws:iam::*:role/{PROJECT}-*-vpc-flow-logs"]
 
 
 def test_pass_role_and_service_linked_roles_are_limited() -> None:
