@@ -251,6 +251,38 @@ def read_alb(client: Client, where: Mapping[str, Any]) -> dict[str, Any]:
         state["web_acl"] = _web_acl(client, where["waf"], [lb["LoadBalancerArn"] for lb in balancers])
     if where.get("access_logs"):
         state["access_logs_bucket"] = _access_logs_bucket(client, where["access_logs"])
+    if where.get("https"):
+        state["https"] = _https(client, where["https"], balancers)
+    return state
+
+
+def _https(client: Client, where: Mapping[str, Any], balancers: list[dict[str, Any]]) -> dict[str, Any]:
+    """The certificates the listeners use (their domain and status), and, with a hosted zone, the domain's alias
+    record and the certificates' validation records in it."""
+    acm = client("acm")
+    arns = sorted({cert["CertificateArn"] for lb in balancers for listener in lb.get("Listeners", [])
+                   for cert in listener.get("Certificates", [])})
+    certificates = {}
+    for arn in arns:
+        description = _or_none(lambda arn=arn: acm.describe_certificate(CertificateArn=arn)["Certificate"],
+                               "ResourceNotFoundException") or {}
+        certificates[arn] = {"DomainName": description.get("DomainName"), "Status": description.get("Status"),
+                             "Records": sorted(option["ResourceRecord"]["Name"] for option in
+                                               description.get("DomainValidationOptions", []) if option.get("ResourceRecord"))}
+    state: dict[str, Any] = {"certificates": certificates}
+    if where.get("zone"):
+        route53 = client("route53")
+        zone_name = where["zone"].rstrip(".").lower() + "."
+        zones = route53.list_hosted_zones_by_name(DNSName=zone_name, MaxItems="10")["HostedZones"]
+        zone = next((z for z in zones if z["Name"].lower() == zone_name and not z.get("Config", {}).get("PrivateZone")), None)
+        wanted = [(where["domain"], "A")] + [(name, "CNAME") for cert in certificates.values() for name in cert["Records"]]
+        records = {}
+        for name, kind in wanted if zone else []:
+            name = name.rstrip(".").lower() + "."
+            found = route53.list_resource_record_sets(HostedZoneId=zone["Id"], StartRecordName=name, StartRecordType=kind,
+                                                      MaxItems="1")["ResourceRecordSets"]
+            records[f"{name} {kind}"] = [record for record in found if record["Name"].lower() == name and record["Type"] == kind]
+        state["zone"] = {"Id": zone and zone["Id"], "Records": records}
     return state
 
 

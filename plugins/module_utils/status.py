@@ -47,9 +47,11 @@ def collect(client: Callable[[str], Any], target: dict[str, Any]) -> dict[str, A
         status["load_balancer"], status["target_health"] = balancer.result()
         status["services"] = services.result()
     dns = (status["load_balancer"] or {}).get("dns_name")
+    # With HTTPS (a domain), users reach the blog at the domain; else at the load balancer's DNS name.
+    base = f"https://{target['domain']}" if target.get("domain") else f"http://{dns}"
     status["endpoints"] = {
-        "app": f"http://{dns}/", "graphql": f"http://{dns}/v1/graphql",
-        **({"console": f"http://{dns}:{target.get('console_port', 8080)}/console"} if target.get("console_port", 8080) else {}),
+        "app": f"{base}/", "graphql": f"{base}/v1/graphql",
+        **({"console": f"{base}:{target.get('console_port', 8080)}/console"} if target.get("console_port", 8080) else {}),
     } if dns else {}
     return status
 

@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ansible_collections.hasura_blog.aws.plugins.module_utils.certificate import https_errors
 from ansible_collections.hasura_blog.aws.plugins.module_utils.lock import parse_iso
 from ansible_collections.hasura_blog.aws.plugins.module_utils.logs import bucket_name_errors
 from ansible_collections.hasura_blog.aws.plugins.module_utils.secret_policy import admin_arn_errors
@@ -914,6 +915,11 @@ def alb_errors(s: Mapping[str, Any], names: Mapping[str, str] | None = None,
                          s.get("alb_waf_rate_limit", 2000),
                          {"groups": name("alb_waf_managed_rule_groups"), "counted": name("alb_waf_counted_rules"),
                           "rate_limit": name("alb_waf_rate_limit")})
+    https = {key: s.get(f"alb_{key}") for key in ("domain", "hosted_zone", "certificate_arn", "https_port", "http_port",
+                                                   "console_port", "ssl_policy")}
+    https["allow_plain_http"] = bool(s.get("alb_allow_plain_http", True))
+    https["ssl_policy"] = s.get("alb_ssl_policy", "ELBSecurityPolicy-TLS13-1-2-2021-06")
+    errors += https_errors(https, {key: name(f"alb_{key}") for key in list(https)})
     errors += _id_errors(s.get("alb_vpc_id"), "vpc", name("alb_vpc_id"))
     errors += _id_errors(s.get("alb_subnet_ids") or [], "subnet", name("alb_subnet_ids"))
     errors += _id_errors(s.get("alb_security_group_ids") or [], "sg", name("alb_security_group_ids"))

@@ -749,6 +749,137 @@ def _sts_caller_is_an_iam_user() -> list:
     return _started(mock.patch.object(STSBackend, "get_caller_identity", get_caller_identity))
 
 
+def resolves(account: str, name: str, kind: str, value: str) -> bool:
+    """Whether a public hosted zone of the emulator's Route53 holds the record ``name`` of type ``kind`` with
+    ``value``: what ACM finds when it looks the validation record up in DNS (names compare without case or the
+    trailing dot)."""
+    from moto.route53.models import route53_backends
+
+    def norm(text: str) -> str:
+        return text.rstrip(".").lower()
+
+    for zone in route53_backends[account]["global"].zones.values():
+        if zone.private_zone or not (norm(name) == norm(zone.name) or norm(name).endswith("." + norm(zone.name))):
+            continue
+        for record in zone.rrsets:
+            if norm(record.name) == norm(name) and record.type == kind and \
+                    any(norm(str(item)) == norm(value) for item in record.records or []):
+                return True
+    return False
+
+
+# Certificate ARN -> when the load balancer that used it was deleted (a now() value): ACM counts it in use a while.
+RELEASED_CERTIFICATES: dict[str, float] = {}
+
+
+def _acm_dns_validation() -> list:
+    """AWS: ACM publishes a DNS-validated certificate's validation records a few seconds after RequestCertificate, and
+    issues the certificate only once every record resolves (minutes later); until then it is PENDING_VALIDATION.
+    ELBv2 refuses a listener with a certificate that is not issued (UnsupportedCertificate). DescribeCertificate's
+    InUseBy lists the load balancers whose listeners use it, and DeleteCertificate of a certificate in use fails
+    (ResourceInUseException), also for a while after the load balancer is deleted.
+    https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html
+    https://docs.aws.amazon.com/acm/latest/APIReference/API_DeleteCertificate.html
+
+    moto issues every requested certificate 60 s after the request whatever DNS holds, describes its records at once,
+    accepts any certificate that exists on a listener, never clears InUseBy and deletes a certificate in use. The
+    times come from realistic mode (acm_records_pending, acm_validating, alb_deleting); in the instant mode they are 0.
+    """
+    from moto import settings
+    from moto.acm.models import AWSCertificateManagerBackend, CertBundle
+    from moto.core.exceptions import JsonRESTError
+    from moto.elbv2.exceptions import ELBClientError
+    from moto.elbv2.models import ELBv2Backend, elbv2_backends
+
+    original_describe = CertBundle.describe
+    original_get = AWSCertificateManagerBackend.get_certificate
+    original_delete = AWSCertificateManagerBackend.delete_certificate
+    original_request = AWSCertificateManagerBackend.request_certificate
+    original_create_listener = ELBv2Backend.create_listener
+    original_modify_listener = ELBv2Backend.modify_listener
+    original_delete_balancer = ELBv2Backend.delete_load_balancer
+
+    def users(backend: Any, arn: str) -> list[str]:
+        elbv2 = elbv2_backends[backend.account_id][backend.region_name] if backend.region_name in elbv2_backends[backend.account_id] else None
+        using = sorted({balancer.arn for balancer in (elbv2.load_balancers.values() if elbv2 else [])
+                        for listener in balancer.listeners.values() if arn in (listener.certificates or [])})
+        released = RELEASED_CERTIFICATES.get(arn)
+        return using or (["(a deleted load balancer)"] if released is not None and not realism.elapsed(released, "alb_deleting") else [])
+
+    def request_certificate(self: Any, *args: Any, **kwargs: Any) -> str:
+        arn = original_request(self, *args, **kwargs)
+        certificate = self._certificates[arn]
+        certificate.__dict__.setdefault("_requested", realism.now())
+        return arn
+
+    def get_certificate(self: Any, arn: str) -> Any:
+        certificate = original_get(self, arn)
+        certificate.in_use_by = users(self, arn)
+        requested = certificate.__dict__.get("_requested")
+        if requested is not None and certificate.status == "PENDING_VALIDATION":
+            records = [option["ResourceRecord"] for option in original_describe(certificate)["Certificate"]["DomainValidationOptions"]]
+            if realism.elapsed(requested, "acm_records_pending") and all(
+                    resolves(self.account_id, record["Name"], record["Type"], record["Value"]) for record in records):
+                certificate.__dict__.setdefault("_resolved", realism.now())
+                if realism.elapsed(certificate.__dict__["_resolved"], "acm_validating"):
+                    certificate.status = "ISSUED"
+        return certificate
+
+    def describe(self: Any) -> dict[str, Any]:
+        result = original_describe(self)
+        requested = self.__dict__.get("_requested")
+        if requested is not None and not realism.elapsed(requested, "acm_records_pending"):
+            for option in result["Certificate"].get("DomainValidationOptions", []):
+                option.pop("ResourceRecord", None)
+        return result
+
+    def delete_certificate(self: Any, arn: str) -> None:
+        if arn in self._certificates and users(self, arn):
+            raise JsonRESTError("ResourceInUseException", f"Certificate {arn} in use by {', '.join(users(self, arn))}")
+        return original_delete(self, arn)
+
+    def check_issued(backend: Any, arns: list[str]) -> None:
+        from moto.acm.models import acm_backends
+
+        for arn in arns:
+            if ":acm:" not in arn:
+                continue
+            acm = acm_backends[backend.account_id][backend.region_name]
+            if arn in acm._certificates and acm.get_certificate(arn).status != "ISSUED":
+                raise ELBClientError("UnsupportedCertificate", f"The certificate '{arn}' must have a fully-qualified domain "
+                                                               "name, a supported signature, and a supported key size.")
+
+    def create_listener(self: Any, load_balancer_arn: str, protocol: str, port: str, ssl_policy: str,
+                        certificate: str | None, *args: Any, **kwargs: Any) -> Any:
+        check_issued(self, [certificate] if certificate else [])
+        return original_create_listener(self, load_balancer_arn, protocol, port, ssl_policy, certificate, *args, **kwargs)
+
+    def modify_listener(self: Any, arn: str, port: str | None = None, protocol: str | None = None,
+                        ssl_policy: str | None = None, certificates: list[dict[str, Any]] | None = None,
+                        actions: list[dict[str, Any]] | None = None) -> Any:
+        check_issued(self, [cert["CertificateArn"] for cert in certificates or []])
+        return original_modify_listener(self, arn, port, protocol, ssl_policy, certificates, actions)
+
+    def delete_load_balancer(self: Any, arn: str) -> None:
+        balancer = self.load_balancers.get(arn)
+        since = realism.now()
+        for listener in balancer.listeners.values() if balancer is not None else []:
+            for certificate in listener.certificates or []:
+                RELEASED_CERTIFICATES[certificate] = since
+        return original_delete_balancer(self, arn)
+
+    return _started(
+        mock.patch.object(settings, "ACM_VALIDATION_WAIT", 10 ** 9),
+        mock.patch.object(CertBundle, "describe", describe),
+        mock.patch.object(AWSCertificateManagerBackend, "request_certificate", request_certificate),
+        mock.patch.object(AWSCertificateManagerBackend, "get_certificate", get_certificate),
+        mock.patch.object(AWSCertificateManagerBackend, "delete_certificate", delete_certificate),
+        mock.patch.object(ELBv2Backend, "create_listener", create_listener),
+        mock.patch.object(ELBv2Backend, "modify_listener", modify_listener),
+        mock.patch.object(ELBv2Backend, "delete_load_balancer", delete_load_balancer),
+    )
+
+
 PATCHES: tuple[Patch, ...] = (
     Patch("iam_managed_policies", "AWS managed IAM policies exist in every account", _load_iam_managed_policies),
     Patch("rds_adjacent_windows", "adjacent RDS backup and maintenance windows are accepted", _adjacent_rds_windows),
@@ -763,6 +894,8 @@ PATCHES: tuple[Patch, ...] = (
           _wafv2_resources_for_web_acl),
     Patch("sts_caller_is_an_iam_user", "GetCallerIdentity names an IAM user, a role session or root, never sts:...:user/",
           _sts_caller_is_an_iam_user),
+    Patch("acm_dns_validation", "ACM issues a certificate once its DNS validation records resolve; one in use is not deleted",
+          _acm_dns_validation),
     Patch("alb_access_logs_bucket_check", "ALB access logs need a bucket whose policy lets the region's log writer put objects",
           _alb_access_logs_bucket_check),
     Patch("ecs_create_service_keeps_settings", "CreateService keeps the deployment configuration, grace period and ECS Exec",

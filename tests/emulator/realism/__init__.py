@@ -48,6 +48,8 @@ REAL_DURATIONS: dict[str, float] = {
     "eni_linger": 120,                # network interfaces of a deleted ALB, NAT gateway, DB or task
     "alb_deleting": 30,               # DeleteLoadBalancer returned, its target groups are still in use
     "iam_propagation": 10,            # a new IAM role cannot be assumed by a service yet
+    "acm_records_pending": 10,        # RequestCertificate: DescribeCertificate has no validation records yet
+    "acm_validating": 120,            # the validation records resolve: PENDING_VALIDATION -> ISSUED, minutes
 }
 DEFAULT_TIME_SCALE = 0.05
 CONTROL_PATH = "/_emulator/realism"

@@ -414,3 +414,78 @@ def test_concurrent_creates_of_one_ssm_parameter(patched: bool, monkeypatch: pyt
 def test_unknown_patch_names_are_refused() -> None:
     with pytest.raises(ValueError, match="unknown patches"):
         patches.apply(skip=("no_such_patch",))
+
+
+def test_acm_issues_a_certificate_once_its_dns_records_resolve(patched: bool) -> None:
+    ec2, elbv2, acm, route53 = (boto3.client(service, region_name=REGION) for service in ("ec2", "elbv2", "acm", "route53"))
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{az}")["Subnet"]["SubnetId"]
+               for i, az in enumerate("ab")]
+    alb = elbv2.create_load_balancer(Name="alb", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    group = elbv2.create_target_group(Name="tg", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
+    zone = route53.create_hosted_zone(Name="example.com", CallerReference="ref")["HostedZone"]["Id"]
+    arn = acm.request_certificate(DomainName="blog.example.com", ValidationMethod="DNS")["CertificateArn"]
+    record = acm.describe_certificate(CertificateArn=arn)["Certificate"]["DomainValidationOptions"][0]["ResourceRecord"]
+    listener = {"LoadBalancerArn": alb, "Protocol": "HTTPS", "Port": 443, "Certificates": [{"CertificateArn": arn}],
+                "DefaultActions": [{"Type": "forward", "TargetGroupArn": group}]}
+    if not patched:
+        # moto: a listener takes the pending certificate, and a certificate in use is deleted.
+        elbv2.create_listener(**listener)
+        acm.delete_certificate(CertificateArn=arn)
+        return
+    with pytest.raises(ClientError) as refused:
+        elbv2.create_listener(**listener)
+    assert refused.value.response["Error"]["Code"] == "UnsupportedCertificate"
+    assert acm.describe_certificate(CertificateArn=arn)["Certificate"]["Status"] == "PENDING_VALIDATION"
+    route53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "UPSERT", "ResourceRecordSet": {
+        "Name": record["Name"], "Type": "CNAME", "TTL": 300, "ResourceRecords": [{"Value": record["Value"]}]}}]})
+    assert acm.describe_certificate(CertificateArn=arn)["Certificate"]["Status"] == "ISSUED"
+    elbv2.create_listener(**listener)
+    assert acm.describe_certificate(CertificateArn=arn)["Certificate"]["InUseBy"] == [alb]
+    with pytest.raises(ClientError) as in_use:
+        acm.delete_certificate(CertificateArn=arn)
+    assert in_use.value.response["Error"]["Code"] == "ResourceInUseException"
+    elbv2.delete_load_balancer(LoadBalancerArn=alb)
+    assert acm.describe_certificate(CertificateArn=arn)["Certificate"]["InUseBy"] == []
+    acm.delete_certificate(CertificateArn=arn)
+
+
+
+def test_acm_validation_takes_realistic_mode_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In realistic mode the records appear after acm_records_pending, the certificate is issued acm_validating after
+    they resolve, and it stays in use alb_deleting after its load balancer is deleted."""
+    from tests.emulator import realism
+
+    isolate_aws(monkeypatch)
+    previous = realism.STATE
+    realism.configure(realism.Realism(enabled=True, durations={"acm_records_pending": 10, "acm_validating": 60, "alb_deleting": 30}))
+    started = patches.apply(skip=("iam_managed_policies",))
+    try:
+        with mock_aws():
+            ec2, elbv2, acm, route53 = (boto3.client(s, region_name=REGION) for s in ("ec2", "elbv2", "acm", "route53"))
+            arn = acm.request_certificate(DomainName="blog.example.com", ValidationMethod="DNS")["CertificateArn"]
+            assert "ResourceRecord" not in acm.describe_certificate(CertificateArn=arn)["Certificate"]["DomainValidationOptions"][0]
+            realism.advance(11)
+            record = acm.describe_certificate(CertificateArn=arn)["Certificate"]["DomainValidationOptions"][0]["ResourceRecord"]
+            zone = route53.create_hosted_zone(Name="example.com.", CallerReference="ref")["HostedZone"]["Id"]
+            route53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "UPSERT", "ResourceRecordSet": {
+                "Name": record["Name"], "Type": "CNAME", "TTL": 300, "ResourceRecords": [{"Value": record["Value"]}]}}]})
+            assert acm.describe_certificate(CertificateArn=arn)["Certificate"]["Status"] == "PENDING_VALIDATION"
+            realism.advance(61)
+            assert acm.describe_certificate(CertificateArn=arn)["Certificate"]["Status"] == "ISSUED"
+            vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+            subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{az}")["Subnet"]["SubnetId"]
+                       for i, az in enumerate("ab")]
+            alb = elbv2.create_load_balancer(Name="alb", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+            group = elbv2.create_target_group(Name="tg", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
+            elbv2.create_listener(LoadBalancerArn=alb, Protocol="HTTPS", Port=443, Certificates=[{"CertificateArn": arn}],
+                                  DefaultActions=[{"Type": "forward", "TargetGroupArn": group}])
+            elbv2.delete_load_balancer(LoadBalancerArn=alb)
+            with pytest.raises(ClientError, match="ResourceInUseException"):
+                acm.delete_certificate(CertificateArn=arn)
+            realism.advance(31)
+            acm.delete_certificate(CertificateArn=arn)
+    finally:
+        patches.revert(started)
+        realism.configure(previous)
+        patches.RELEASED_CERTIFICATES.clear()

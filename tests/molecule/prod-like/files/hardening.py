@@ -1,6 +1,6 @@
 """Read-only: the prod hardening of one environment, as AWS describes it (flow logs, access logs, WAF, the console,
 read-only root filesystems, TLS to the database, deletion protection), or what of it is left after a teardown.
-Prints JSON. Usage: hardening.py <endpoint> <region> <prefix> [leftovers]"""
+Prints JSON. Usage: hardening.py <endpoint> <region> <prefix> <domain> <zone> [leftovers]"""
 
 import json
 import sys
@@ -16,7 +16,41 @@ def _or_none(call):
         return None
 
 
-def deployed(client, prefix: str) -> dict:
+def zone_records(client, zone: str) -> list:
+    """The records of the public hosted zone ``zone`` (name, type, and values or alias target), [] without the zone."""
+    route53 = client("route53")
+    zones = [z for z in route53.list_hosted_zones_by_name(DNSName=zone)["HostedZones"] if z["Name"] == zone.rstrip(".") + "."]
+    if not zones:
+        return []
+    sets = route53.list_resource_record_sets(HostedZoneId=zones[0]["Id"])["ResourceRecordSets"]
+    return [{"name": r["Name"], "type": r["Type"], "values": [v["Value"] for v in r.get("ResourceRecords", [])],
+             "alias": r.get("AliasTarget", {}).get("DNSName")} for r in sets]
+
+
+def https(client, balancer: dict, domain: str, zone: str) -> dict:
+    """The HTTPS listeners, their certificates, and the domain's records."""
+    elbv2, acm = client("elbv2"), client("acm")
+    listeners = elbv2.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]
+    certificates = {}
+    for listener in listeners:
+        for certificate in listener.get("Certificates", []):
+            description = acm.describe_certificate(CertificateArn=certificate["CertificateArn"])["Certificate"]
+            certificates[certificate["CertificateArn"]] = {
+                "domain": description["DomainName"], "status": description["Status"],
+                "validation": [o["ResourceRecord"]["Name"] for o in description.get("DomainValidationOptions", [])]}
+    return {
+        "listeners": {str(l["Port"]): {"protocol": l["Protocol"], "ssl_policy": l.get("SslPolicy"),
+                                       "certificates": [c["CertificateArn"] for c in l.get("Certificates", [])],
+                                       "default_actions": l["DefaultActions"],
+                                       "rules": [r["Conditions"] for r in elbv2.describe_rules(ListenerArn=l["ListenerArn"])["Rules"]
+                                                 if not r["IsDefault"]]} for l in listeners},
+        "certificates": certificates,
+        "records": zone_records(client, zone),
+        "dns_name": balancer["DNSName"],
+    }
+
+
+def deployed(client, prefix: str, domain: str, zone: str) -> dict:
     ec2, elbv2, s3, wafv2, ecs, rds = (client(s) for s in ("ec2", "elbv2", "s3", "wafv2", "ecs", "rds"))
     vpc = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [f"{prefix}-vpc"]}])["Vpcs"][0]["VpcId"]
     flow_logs = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc]}])["FlowLogs"]
@@ -48,6 +82,7 @@ def deployed(client, prefix: str) -> dict:
     instance = rds.describe_db_instances(DBInstanceIdentifier=f"{prefix}-postgres")["DBInstances"][0]
     parameter_group = instance["DBParameterGroups"][0]["DBParameterGroupName"]
     return {
+        "https": https(client, balancer, domain, zone),
         "flow_logs": [{"log_group": f.get("LogGroupName"), "traffic_type": f["TrafficType"],
                        "role": f.get("DeliverLogsPermissionArn", "").rsplit("/", 1)[-1]} for f in flow_logs],
         "flow_log_retention": [g.get("retentionInDays") for g in group],
@@ -78,10 +113,13 @@ def deployed(client, prefix: str) -> dict:
     }
 
 
-def leftovers(client, prefix: str) -> dict:
+def leftovers(client, prefix: str, domain: str, zone: str) -> dict:
     """What only the prod settings make, after a teardown; and the final snapshots it took."""
     s3, wafv2 = client("s3"), client("wafv2")
     return {
+        "certificates": [c["CertificateArn"] for c in client("acm").list_certificates(Includes={})["CertificateSummaryList"]
+                         if c.get("DomainName") == domain],
+        "records": [r for r in zone_records(client, zone) if r["type"] not in ("SOA", "NS")],
         "flow_logs": [f["FlowLogId"] for f in client("ec2").describe_flow_logs()["FlowLogs"]
                       if f.get("LogGroupName", "").startswith(f"/vpc/{prefix}/")],
         "flow_log_groups": [g["logGroupName"] for g in client("logs").describe_log_groups(
@@ -95,9 +133,10 @@ def leftovers(client, prefix: str) -> dict:
 
 
 if __name__ == "__main__":
-    endpoint, region, prefix = sys.argv[1:4]
+    endpoint, region, prefix, domain, zone = sys.argv[1:6]
 
     def client(service: str):
         return boto3.client(service, endpoint_url=endpoint or None, region_name=region)
 
-    print(json.dumps(leftovers(client, prefix) if sys.argv[4:] == ["leftovers"] else deployed(client, prefix), default=str))
+    read = leftovers if sys.argv[6:] == ["leftovers"] else deployed
+    print(json.dumps(read(client, prefix, domain, zone), default=str))

@@ -71,6 +71,8 @@ def test_a_deployed_stack_is_reported_whole(aws) -> None:
     assert status["endpoints"]["console"] == f"http://{status['load_balancer']['dns_name']}:8080/console"
     # Where the console is off (prod: hasura_blog_console false), the target names no port and no console is reported.
     assert set(collect(aws, {**TARGET, "console_port": 0})["endpoints"]) == {"app", "graphql"}
+    https = collect(aws, {**TARGET, "domain": "blog.example.com"})["endpoints"]
+    assert https["app"] == "https://blog.example.com/" and https["console"] == "https://blog.example.com:8080/console"
 
 
 def test_after_a_restore_with_repoint_the_restored_instance_is_reported(aws) -> None:
