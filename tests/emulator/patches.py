@@ -880,6 +880,31 @@ def _acm_dns_validation() -> list:
     )
 
 
+def _route53_signatures() -> list:
+    """AWS: a Route53 request that SigV4 signs correctly is authenticated, also when it has no body (every GET and
+    DELETE: ListHostedZones, ListResourceRecordSets, GetChange).
+
+    moto's server, with IAM enforcement on, recomputes the signature of a bodiless Route53 request over the request's
+    headers as if they were its form data, so every such request by a user failed with HTTP 403 and an empty error
+    code. Here a request without a body is signed over an empty payload, as the SDK signed it.
+    """
+    from moto.iam.access_control import IAMRequestBase
+
+    original = IAMRequestBase._create_aws_request
+
+    def create_aws_request(self: Any) -> Any:
+        if self._service == "route53" and not self._body:
+            kept = self._data
+            try:
+                self._data = b""
+                return original(self)
+            finally:
+                self._data = kept
+        return original(self)
+
+    return _started(mock.patch.object(IAMRequestBase, "_create_aws_request", create_aws_request))
+
+
 PATCHES: tuple[Patch, ...] = (
     Patch("iam_managed_policies", "AWS managed IAM policies exist in every account", _load_iam_managed_policies),
     Patch("rds_adjacent_windows", "adjacent RDS backup and maintenance windows are accepted", _adjacent_rds_windows),
@@ -894,6 +919,7 @@ PATCHES: tuple[Patch, ...] = (
           _wafv2_resources_for_web_acl),
     Patch("sts_caller_is_an_iam_user", "GetCallerIdentity names an IAM user, a role session or root, never sts:...:user/",
           _sts_caller_is_an_iam_user),
+    Patch("route53_signatures", "a correctly signed Route53 request without a body is authenticated", _route53_signatures),
     Patch("acm_dns_validation", "ACM issues a certificate once its DNS validation records resolve; one in use is not deleted",
           _acm_dns_validation),
     Patch("alb_access_logs_bucket_check", "ALB access logs need a bucket whose policy lets the region's log writer put objects",

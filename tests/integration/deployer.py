@@ -46,7 +46,8 @@ PROJECT = "hasura-blog"
 REGION = "us-east-1"
 # The README creates one managed policy per part (a managed policy holds at most 6,144 characters without
 # whitespace): the statements whose Sid matches.
-PARTS = {"network": r"^(ReadOnly|Ec2)", "services": r"^(Elb|Ecs|Ecr|Logs)", "iam-data": r"^(Iam|Rds|Secrets|Ssm)"}
+PARTS = {"network": r"^(ReadOnly|Ec2)", "services": r"^(Elb|Ecs|Ecr|Logs)", "edge": r"^Edge",
+         "iam-data": r"^(Iam|Rds|Secrets|Ssm)"}
 MANAGED_POLICY_MAX_CHARS = 6144
 MISSING_ACTION = "ec2:CreateNatGateway"
 # Resource kinds that a local deploy does not create, so no deployed ARN can match their patterns.
@@ -56,6 +57,8 @@ NOT_CREATED_LOCALLY = {
     "ssm:parameter": "the deploy lock exists only while a run holds it",
     "ecr:repository": "the preflight reads the tags of images in ECR; the deploy creates no repository",
     "wafv2:regional/managedruleset": "AWS owns the managed rule groups the web ACL uses; moto has none",
+    "route53:hostedzone": "the domain's hosted zone is the organisation's: the deploy only writes records in it",
+    "route53:change": "a change of records, not a resource the deploy keeps",
 }
 # moto reports the action it denies in this form, in the error message of every service.
 DENIED_MESSAGE = re.compile(r"is not authorized to perform: ([a-z0-9-]+:[A-Za-z0-9]+)")
@@ -343,6 +346,13 @@ def deployed(aws, env_name: str) -> dict[str, dict[str, str]]:
         if acl["Name"].startswith(prefix):
             found[acl["ARN"]] = tags(wafv2.list_tags_for_resource(ResourceARN=acl["ARN"])["TagInfoForResource"].get("TagList"))
 
+    # The domain's ACM certificates (HTTPS), found by their tags as the alb role finds them.
+    acm = aws("acm")
+    for item in acm.list_certificates()["CertificateSummaryList"]:
+        cert_tags = tags(acm.list_tags_for_certificate(CertificateArn=item["CertificateArn"]).get("Tags"))
+        if cert_tags.get("Environment") == env_name:
+            found[item["CertificateArn"]] = cert_tags
+
     # The access logs' bucket, and an object in it (what the teardown empties).
     s3 = aws("s3")
     for bucket in s3.list_buckets()["Buckets"]:
@@ -394,12 +404,13 @@ def foreign_arns(account: str, env: str) -> list[str]:
     ]
 
 
-# Patterns of what only the prod settings create (vpc_flow_logs): a local deploy leaves them unmatched, and
+# Patterns of what only the prod settings create (flow logs, access logs, WAF, HTTPS's certificate): a local deploy leaves them unmatched, and
 # test_deployer_policy.py deploys them as the deployer and checks their scoping (scope_problems(..., settings="prod")).
 PROD_ONLY_PATTERNS = ("arn:aws:ec2:*:*:vpc-flow-log/*", "arn:aws:logs:*:*:log-group:/vpc/hasura-blog-*",
                       "arn:aws:iam::*:role/hasura-blog-*-vpc-flow-logs", "arn:aws:s3:::hasura-blog-*-alb-logs-*",
-                      "arn:aws:s3:::hasura-blog-*-alb-logs-*/*", "arn:aws:wafv2:*:*:regional/webacl/hasura-blog-*-waf/*")
-PROD_ONLY_KINDS = ("ec2:vpc-flow-log", "s3:bucket", "s3:object", "wafv2:regional/webacl")
+                      "arn:aws:s3:::hasura-blog-*-alb-logs-*/*", "arn:aws:wafv2:*:*:regional/webacl/hasura-blog-*-waf/*",
+                      "arn:aws:acm:*:*:certificate/*")
+PROD_ONLY_KINDS = ("ec2:vpc-flow-log", "s3:bucket", "s3:object", "wafv2:regional/webacl", "acm:certificate")
 # Statements that cover one of our resources of a kind on purpose, not all of them: the check that no statement
 # leaves one of our resources of its kind out does not apply to them.
 NARROW_STATEMENTS = {

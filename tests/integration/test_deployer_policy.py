@@ -23,6 +23,14 @@ ENV = "iamtest"
 DENIED_ENV = "iamdenied"
 # The prod settings that make what a local deploy does not (flow logs, access logs, WAF, secret policies), as the deployer.
 PROD_LOGS_ENV = "iamlogs"
+ZONE = f"{PROD_LOGS_ENV}.example.com"
+DOMAIN = f"blog.{ZONE}"
+
+
+def records(emulator, zone: str) -> list[tuple[str, str]]:
+    """The records of the zone other than its own SOA and NS, as (name, type)."""
+    sets = emulator.client("route53").list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
+    return sorted((r["Name"], r["Type"]) for r in sets if r["Type"] not in ("SOA", "NS"))
 
 
 @dataclass
@@ -31,6 +39,9 @@ class Results:
     # What those settings created (ARN to tags), and what was left after their teardown.
     prod_logs: dict[str, dict[str, str]] = field(default_factory=dict)
     prod_logs_left: dict[str, dict[str, str]] = field(default_factory=dict)
+    zone: str = ""
+    records: list[tuple[str, str]] = field(default_factory=list)
+    records_left: list[tuple[str, str]] = field(default_factory=list)
     account: str = ""
 
 
@@ -45,12 +56,15 @@ def results(tmp_path_factory) -> Iterator[Results]:
         create_user(emulator, "deployer-as-written", document)
         deployer = create_user(emulator, "deployer", moto_evaluable(document))
         lacking = create_user(emulator, "deployer-lacking", moto_evaluable(document, without=MISSING_ACTION))
+        out.zone = emulator.client("route53").create_hosted_zone(Name=ZONE, CallerReference="deployer-policy")["HostedZone"]["Id"]
         emulator.enforce(True)
         out.runs["denied"] = run_playbook(emulator, lacking, DENIED_ENV, "site.yml", "--tags", "vpc,nat")
         out.runs["plan of an empty account"] = run_playbook(emulator, deployer, ENV, "site.yml", "--check", "--diff")
-        # The prod settings that make what a local deploy does not: flow logs, and the load balancer's access logs.
+        # The prod settings that make what a local deploy does not: flow logs, the load balancer's access logs, WAF,
+        # secret policies, and HTTPS (a certificate and records in the domain's zone, which exists before the deploy).
         prod_logs = ("--tags", "vpc,security_groups,rds,alb", "-e", "vpc_flow_logs=true", "-e", "alb_access_logs=true",
-                     "-e", "alb_waf=true", "-e", "hasura_blog_secret_policies=true")
+                     "-e", "alb_waf=true", "-e", "hasura_blog_secret_policies=true", "-e", f"hasura_blog_domain={DOMAIN}",
+                     "-e", f"hasura_blog_hosted_zone={ZONE}", "-e", "alb_allow_plain_http=false")
         out.runs["prod's logs"] = run_playbook(emulator, deployer, PROD_LOGS_ENV, "site.yml", *prod_logs)
         emulator.enforce(False)
         out.account = emulator.client("sts").get_caller_identity()["Account"]
@@ -60,10 +74,12 @@ def results(tmp_path_factory) -> Iterator[Results]:
             emulator.client("s3").put_object(Bucket=bucket, Key=f"alb/AWSLogs/{out.account}/elasticloadbalancing/log.gz",
                                              Body=b"x")
         out.prod_logs = deployed(emulator.client, PROD_LOGS_ENV)
+        out.records = records(emulator, out.zone)
         emulator.enforce(True)
         out.runs["teardown of prod's logs"] = run_playbook(emulator, deployer, PROD_LOGS_ENV, "playbooks/teardown.yml", *prod_logs)
         emulator.enforce(False)
         out.prod_logs_left = deployed(emulator.client, PROD_LOGS_ENV)
+        out.records_left = records(emulator, out.zone)
         summary = {name: {"rc": run.rc, "seconds": round(run.seconds, 1), "actions": sorted(set(run.allowed)),
                           "denied": sorted(set(run.denied))} for name, run in out.runs.items()}
         print("\nactions per run under IAM enforcement:\n" + json.dumps(summary, indent=1))
@@ -170,11 +186,16 @@ def test_the_logs_of_prod_need_nothing_else_and_are_scoped(results: Results) -> 
         run = results.runs[name]
         assert run.rc == 0 and not run.denied, run.why(name)
     assert {"ec2:CreateFlowLogs", "s3:CreateBucket", "s3:PutBucketPolicy", "wafv2:CreateWebACL",
-            "wafv2:AssociateWebACL", "secretsmanager:PutResourcePolicy"} <= set(results.runs["prod's logs"].allowed)
-    assert {"ec2:DeleteFlowLogs", "s3:DeleteObject", "s3:DeleteBucket", "wafv2:DeleteWebACL"} <= \
+            "wafv2:AssociateWebACL", "secretsmanager:PutResourcePolicy", "acm:RequestCertificate",
+            "route53:ChangeResourceRecordSets"} <= set(results.runs["prod's logs"].allowed)
+    assert {"ec2:DeleteFlowLogs", "s3:DeleteObject", "s3:DeleteBucket", "wafv2:DeleteWebACL", "acm:DeleteCertificate"} <= \
         set(results.runs["teardown of prod's logs"].allowed)
     kinds = sorted({kind(arn) for arn in results.prod_logs})
     assert {"ec2:vpc", "ec2:vpc-flow-log", "iam:role", "logs:log-group", "s3:bucket", "s3:object",
-            "wafv2:regional/webacl"} <= set(kinds), kinds
+            "wafv2:regional/webacl", "acm:certificate"} <= set(kinds), kinds
     assert scope_problems(results.prod_logs, results.account, PROD_LOGS_ENV, settings="prod") == []
     assert results.prod_logs_left == {}
+    # HTTPS wrote the domain's alias record and the certificate's validation record; the teardown deleted both.
+    assert sorted(kind for _name, kind in results.records) == ["A", "CNAME"], results.records
+    assert (DOMAIN + ".", "A") in results.records
+    assert results.records_left == []

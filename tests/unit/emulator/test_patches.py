@@ -489,3 +489,44 @@ def test_acm_validation_takes_realistic_mode_times(monkeypatch: pytest.MonkeyPat
         patches.revert(started)
         realism.configure(previous)
         patches.RELEASED_CERTIFICATES.clear()
+
+
+@pytest.mark.parametrize("signed_right", [True, False], ids=["patched", "moto"])
+def test_route53_requests_of_a_user_are_authenticated_under_iam_enforcement(signed_right: bool,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the emulator's server shows it (moto in-process builds the request otherwise), so a server is started."""
+    import socket
+
+    import requests
+    from moto.server import ThreadedMotoServer
+
+    isolate_aws(monkeypatch)
+    started = patches.start_named([p for p in patches.PATCHES if p.name == "route53_signatures"], (), "patches") if signed_right else []
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        iam = boto3.client("iam", endpoint_url=endpoint, region_name=REGION)
+        iam.create_user(UserName="dns")
+        iam.put_user_policy(UserName="dns", PolicyName="dns", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["route53:CreateHostedZone", "route53:ListHostedZones"], "Resource": "*"}]}))
+        key = iam.create_access_key(UserName="dns")["AccessKey"]
+        requests.post(f"{endpoint}/moto-api/reset-auth", data=b"0", timeout=10)
+        route53 = boto3.client("route53", endpoint_url=endpoint, region_name=REGION, aws_access_key_id=key["AccessKeyId"],
+                               aws_secret_access_key=key["SecretAccessKey"])
+        route53.create_hosted_zone(Name="example.com", CallerReference="ref")  # has a body: fine either way
+        if signed_right:
+            assert [zone["Name"] for zone in route53.list_hosted_zones()["HostedZones"]] == ["example.com."]
+        else:
+            with pytest.raises(ClientError) as refused:
+                route53.list_hosted_zones()
+            assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    finally:
+        # Enforcement off again and the backends empty (the server shares this process's moto state), for the next test.
+        requests.post(f"{endpoint}/moto-api/reset-auth", data=b"inf", timeout=10)
+        requests.post(f"{endpoint}/moto-api/reset", timeout=10)
+        server.stop()
+        patches.revert(started)
