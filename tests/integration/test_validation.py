@@ -102,6 +102,10 @@ CASES = [
          "alb_hasura_paths has 6 path patterns; it needs one to five"),
     Case("deregistration-delay", {"alb_deregistration_delay": "3601"},
          "alb_deregistration_delay is 3601; it must be 0-3600"),
+    Case("prod-without-domain", {"alb_allow_plain_http": False},
+         "hasura_blog_domain is not set, and alb_allow_plain_http is false: this environment serves HTTPS only"),
+    Case("domain-outside-zone", {"hasura_blog_domain": "blog.example.com", "hasura_blog_hosted_zone": "example.org"},
+         "hasura_blog_hosted_zone is 'example.org'; it must be the name of the Route53 hosted zone that holds blog.example.com"),
     # ECS.
     Case("log-retention-8", {"ecs_cluster_log_retention_days": "8"},
          "ecs_cluster_log_retention_days is 8; it must be one of 1, 3, 5, 7, 14"),
