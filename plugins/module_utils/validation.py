@@ -915,8 +915,8 @@ def alb_errors(s: Mapping[str, Any], names: Mapping[str, str] | None = None,
                          s.get("alb_waf_rate_limit", 2000),
                          {"groups": name("alb_waf_managed_rule_groups"), "counted": name("alb_waf_counted_rules"),
                           "rate_limit": name("alb_waf_rate_limit")})
-    https = {key: s.get(f"alb_{key}") for key in ("domain", "hosted_zone", "certificate_arn", "https_port", "http_port",
-                                                   "console_port", "ssl_policy")}
+    keys = ("domain", "hosted_zone", "certificate_arn", "https_port", "http_port", "console_port", "ssl_policy")
+    https = {key: s.get(f"alb_{key}") for key in keys}
     https["allow_plain_http"] = bool(s.get("alb_allow_plain_http", True))
     https["ssl_policy"] = s.get("alb_ssl_policy", "ELBSecurityPolicy-TLS13-1-2-2021-06")
     errors += https_errors(https, {key: name(f"alb_{key}") for key in list(https)})

@@ -450,7 +450,6 @@ def test_acm_issues_a_certificate_once_its_dns_records_resolve(patched: bool) ->
     acm.delete_certificate(CertificateArn=arn)
 
 
-
 def test_acm_validation_takes_realistic_mode_times(monkeypatch: pytest.MonkeyPatch) -> None:
     """In realistic mode the records appear after acm_records_pending, the certificate is issued acm_validating after
     they resolve, and it stays in use alb_deleting after its load balancer is deleted."""
