@@ -5,7 +5,6 @@ the checks of the domain settings. No AWS calls."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Any, Mapping
 
@@ -44,13 +43,6 @@ def validation_records(description: Mapping[str, Any]) -> list[dict[str, str]] |
             return None
         records[record["Name"]] = {"name": record["Name"], "type": record["Type"], "value": record["Value"]}
     return [records[name] for name in sorted(records)] if records else None
-
-
-def idempotency_token(domain: str, tags: Mapping[str, str]) -> str:
-    """RequestCertificate's IdempotencyToken (at most 32 word characters): the same for the same domain and tags, so
-    that a request retried within the hour ACM keeps tokens returns the same certificate."""
-    text = domain.lower() + "|" + "|".join(f"{key}={tags[key]}" for key in sorted(tags))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def in_zone(domain: str, zone: str) -> bool:

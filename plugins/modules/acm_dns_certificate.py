@@ -108,6 +108,7 @@ deleted:
 """
 
 import time
+import uuid
 
 try:
     import botocore
@@ -123,7 +124,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
 )
 from ansible_collections.hasura_blog.aws.plugins.module_utils.certificate import (
     USABLE_STATUSES,
-    idempotency_token,
     pick_certificate,
     validation_records,
 )
@@ -154,7 +154,9 @@ def _present(module, client):
             module.exit_json(changed=True, certificate_arn="", status="", validation_records=[], deleted=[])
         arn = client.request_certificate(
             DomainName=params["domain_name"], ValidationMethod="DNS",
-            IdempotencyToken=idempotency_token(params["domain_name"], tags),
+            # One token per run: a request that botocore retries returns the same certificate. Not the same token
+            # across runs: ACM keeps tokens an hour, and a certificate deleted since must not come back.
+            IdempotencyToken=uuid.uuid4().hex,
             Tags=ansible_dict_to_boto3_tag_list(tags) if tags else [], aws_retry=True)["CertificateArn"]
     else:
         arn = picked["CertificateArn"]

@@ -781,8 +781,11 @@ def _acm_dns_validation() -> list:
     https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html
     https://docs.aws.amazon.com/acm/latest/APIReference/API_DeleteCertificate.html
 
+    A listener modified from HTTPS to HTTP drops its certificates and TLS policy.
+
     moto issues every requested certificate 60 s after the request whatever DNS holds, describes its records at once,
-    accepts any certificate that exists on a listener, never clears InUseBy and deletes a certificate in use. The
+    accepts any certificate that exists on a listener, keeps the certificates of a listener modified to HTTP, never
+    clears InUseBy and deletes a certificate in use. The
     times come from realistic mode (acm_records_pending, acm_validating, alb_deleting); in the instant mode they are 0.
     """
     from moto import settings
@@ -858,7 +861,11 @@ def _acm_dns_validation() -> list:
                         ssl_policy: str | None = None, certificates: list[dict[str, Any]] | None = None,
                         actions: list[dict[str, Any]] | None = None) -> Any:
         check_issued(self, [cert["CertificateArn"] for cert in certificates or []])
-        return original_modify_listener(self, arn, port, protocol, ssl_policy, certificates, actions)
+        listener = original_modify_listener(self, arn, port, protocol, ssl_policy, certificates, actions)
+        if listener.protocol in ("HTTP", "TCP", "UDP", "TCP_UDP"):
+            # A listener modified to a protocol without TLS holds no certificate and no TLS policy any more.
+            listener.certificate, listener.certificates, listener.ssl_policy = None, [], None
+        return listener
 
     def delete_load_balancer(self: Any, arn: str) -> None:
         balancer = self.load_balancers.get(arn)

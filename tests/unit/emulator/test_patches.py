@@ -440,11 +440,16 @@ def test_acm_issues_a_certificate_once_its_dns_records_resolve(patched: bool) ->
     route53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "UPSERT", "ResourceRecordSet": {
         "Name": record["Name"], "Type": "CNAME", "TTL": 300, "ResourceRecords": [{"Value": record["Value"]}]}}]})
     assert acm.describe_certificate(CertificateArn=arn)["Certificate"]["Status"] == "ISSUED"
-    elbv2.create_listener(**listener)
+    created = elbv2.create_listener(**listener)["Listeners"][0]["ListenerArn"]
     assert acm.describe_certificate(CertificateArn=arn)["Certificate"]["InUseBy"] == [alb]
     with pytest.raises(ClientError) as in_use:
         acm.delete_certificate(CertificateArn=arn)
     assert in_use.value.response["Error"]["Code"] == "ResourceInUseException"
+    # A listener turned into plain HTTP holds the certificate no more.
+    elbv2.modify_listener(ListenerArn=created, Protocol="HTTP", Port=80)
+    assert "Certificates" not in elbv2.describe_listeners(ListenerArns=[created])["Listeners"][0]
+    assert acm.describe_certificate(CertificateArn=arn)["Certificate"]["InUseBy"] == []
+    elbv2.modify_listener(ListenerArn=created, Protocol="HTTPS", Port=443, Certificates=[{"CertificateArn": arn}])
     elbv2.delete_load_balancer(LoadBalancerArn=alb)
     assert acm.describe_certificate(CertificateArn=arn)["Certificate"]["InUseBy"] == []
     acm.delete_certificate(CertificateArn=arn)

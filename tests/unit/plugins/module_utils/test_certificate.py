@@ -1,5 +1,4 @@
 from ansible_collections.hasura_blog.aws.plugins.module_utils.certificate import (
-    idempotency_token,
     in_zone,
     pick_certificate,
     validation_records,
@@ -33,13 +32,6 @@ def test_validation_records_wait_for_every_domain() -> None:
     both = {"DomainValidationOptions": [{"ValidationMethod": "DNS", "ResourceRecord": record},
                                         {"ValidationMethod": "DNS", "ResourceRecord": record}]}
     assert validation_records(both) == [{"name": "_x.blog.example.com.", "type": "CNAME", "value": "_y.acm-validations.aws."}]
-
-
-def test_idempotency_token_is_stable_and_short() -> None:
-    token = idempotency_token("blog.example.com", TAGS)
-    assert token == idempotency_token("Blog.Example.com", dict(reversed(list(TAGS.items()))))
-    assert len(token) == 32 and token.isalnum()
-    assert token != idempotency_token("blog.example.com", {**TAGS, "Environment": "dev"})
 
 
 def test_in_zone() -> None:
