@@ -48,6 +48,11 @@ options:
     description: The listener port of the Hasura console; V(0) where the console is off (no console endpoint).
     type: int
     default: 8080
+  domain:
+    description: The domain the blog is served at with HTTPS; the endpoints are then C(https://<domain>/...). Empty
+      for the load balancer's DNS name over HTTP.
+    type: str
+    default: ""
 notes:
   - Supports check mode; it writes nothing in any mode.
 extends_documentation_fragment:
@@ -130,6 +135,7 @@ def main() -> None:
             db_record=dict(type="str"),
             load_balancer=dict(type="str", required=True),
             console_port=dict(type="int", default=8080),
+            domain=dict(type="str", default=""),
         ),
         supports_check_mode=True,
     )
