@@ -18,11 +18,16 @@ _DOMAIN = re.compile(rf"^{_LABEL}(\.{_LABEL})+$")
 _CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$")
 
 
+def tagged(candidates: list[Mapping[str, Any]], tags: Mapping[str, str]) -> list[Mapping[str, Any]]:
+    """The candidates (ACM certificate summaries, each with its ``Tags`` as a dict) that carry every tag of ``tags``."""
+    return [cert for cert in candidates if all(cert.get("Tags", {}).get(key) == str(value) for key, value in tags.items())]
+
+
 def pick_certificate(candidates: list[Mapping[str, Any]], domain: str, tags: Mapping[str, str]) -> dict[str, Any]:
     """Of ``candidates`` (ACM certificate summaries, each with its ``Tags`` as a dict), the one to use for ``domain``:
     it carries every tag of ``tags``, names the domain and is ISSUED or PENDING_VALIDATION, ISSUED first, then the
     newest. Returns ``use`` (a candidate or None) and ``others``: the other candidates that carry the tags."""
-    ours = [cert for cert in candidates if all(cert.get("Tags", {}).get(key) == str(value) for key, value in tags.items())]
+    ours = tagged(candidates, tags)
     usable = [cert for cert in ours if cert.get("DomainName", "").lower() == domain.lower()
               and cert.get("Status") in USABLE_STATUSES]
     usable.sort(key=lambda cert: (cert.get("Status") == "ISSUED", str(cert.get("CreatedAt", ""))), reverse=True)

@@ -125,6 +125,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
 from ansible_collections.hasura_blog.aws.plugins.module_utils.certificate import (
     USABLE_STATUSES,
     pick_certificate,
+    tagged,
     validation_records,
 )
 
@@ -183,8 +184,7 @@ def _absent(module, client):
     tags = {key: str(value) for key, value in params["tags"].items()}
     if not tags:
         module.fail_json(msg="tags are required with state=absent: they decide which certificates are deleted")
-    ours = [cert["CertificateArn"] for cert in pick_certificate(_candidates(client), "", tags)["others"]
-            if cert["CertificateArn"] not in params["keep"]]
+    ours = [cert["CertificateArn"] for cert in tagged(_candidates(client), tags) if cert["CertificateArn"] not in params["keep"]]
     if module.check_mode:
         module.exit_json(changed=bool(ours), certificate_arn="", status="", validation_records=[], deleted=ours)
     for arn in ours:

@@ -1,6 +1,7 @@
 from ansible_collections.hasura_blog.aws.plugins.module_utils.certificate import (
     in_zone,
     pick_certificate,
+    tagged,
     validation_records,
 )
 
@@ -37,3 +38,8 @@ def test_validation_records_wait_for_every_domain() -> None:
 def test_in_zone() -> None:
     assert in_zone("blog.example.com", "example.com.") and in_zone("example.com", "Example.com")
     assert not in_zone("blog.badexample.com", "example.com")
+
+
+def test_tagged_keeps_only_certificates_with_every_tag() -> None:
+    foreign = {**cert("foreign"), "Tags": {"Project": "hasura-blog", "Environment": "dev"}}
+    assert [c["CertificateArn"] for c in tagged([cert("a", domain="old.example.com", status="FAILED"), foreign], TAGS)] == ["a"]
