@@ -386,14 +386,15 @@ def test_concurrent_creates_of_one_ssm_parameter(patched: bool, monkeypatch: pyt
         return utcnow()
 
     monkeypatch.setattr(models, "utcnow", interleaving_utcnow)
-    outcomes: list[str] = []
+    # Keyed by caller: the threads record their outcomes after the responses return, in whichever order they run.
+    outcomes: dict[str, str] = {}
 
     def create(value: str) -> None:
         try:
             ssm.put_parameter(Name="/hasura-blog/test/deploy-lock", Value=value, Type="String", Overwrite=False)
-            outcomes.append(f"created {value}")
+            outcomes[value] = "created"
         except ClientError as error:
-            outcomes.append(error.response["Error"]["Code"])
+            outcomes[value] = error.response["Error"]["Code"]
 
     first = threading.Thread(target=create, args=("first",))
     first.start()
@@ -404,10 +405,10 @@ def test_concurrent_creates_of_one_ssm_parameter(patched: bool, monkeypatch: pyt
     second.join(timeout=10)
     history = ssm.get_parameter_history(Name="/hasura-blog/test/deploy-lock")["Parameters"]
     if patched:
-        assert outcomes == ["created first", "ParameterAlreadyExists"]
+        assert outcomes == {"first": "created", "second": "ParameterAlreadyExists"}
         assert [(p["Version"], p["Value"]) for p in history] == [(1, "first")]
     else:
-        assert sorted(outcomes) == ["created first", "created second"]
+        assert outcomes == {"first": "created", "second": "created"}
         assert [p["Version"] for p in history] == [1, 1]
 
 
