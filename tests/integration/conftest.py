@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
+from botocore.config import Config
 import pytest
 import yaml
 
@@ -34,11 +35,17 @@ def started_emulator(env: dict[str, str] | None = None) -> Iterator[int]:
     emulator("stop", port=number)
 
 
+# The test's own reads retry up to 10 attempts. Realistic mode answers a share of all requests with a throttling error
+# or a 5xx, the test's too; botocore's default (standard mode, 3 attempts) lets about 1 read in 37,000 fail three times
+# in a row at test_lifecycle's 3 %, which failed that test once in a ListSecrets. The roles' retries are what it tests.
+TEST_RETRIES = Config(retries={"mode": "standard", "max_attempts": 10})
+
+
 def clients(port: int):
     """boto3 clients for the emulator on ``port``: ``clients(port)("ec2")``."""
     def client(service: str):
         return boto3.client(service, endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
-                            aws_access_key_id="emulator", aws_secret_access_key="emulator")
+                            aws_access_key_id="emulator", aws_secret_access_key="emulator", config=TEST_RETRIES)
     return client
 
 
